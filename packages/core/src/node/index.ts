@@ -1,1 +1,4 @@
-export {};
+export * from "./custom-scorer.ts";
+export * from "./load-cases.ts";
+export * from "./load-config.ts";
+export * from "./load-prompt.ts";

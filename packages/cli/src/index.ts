@@ -1,0 +1,3 @@
+export * from "./io.ts";
+export * from "./main.ts";
+export * from "./summary.ts";

@@ -1,0 +1,127 @@
+import { parseArgs } from "node:util";
+import { isPromptfirstError } from "@promptfirst/core";
+import { runEvalCommand } from "./commands/eval.ts";
+import { type CliIO, SecretRedactor } from "./io.ts";
+import { VERSION } from "./version.ts";
+
+/** Exit codes: 0 ok, 1 a gate failed, 2 usage, config or input error. */
+export const EXIT = { ok: 0, gateFailed: 1, usage: 2 } as const;
+
+const HELP = `promptfirst ${VERSION} — prompt first: measure prompts and fine-tunes on every pull request
+
+Usage: promptfirst <command> [options]
+
+Commands:
+  eval        Evaluate the config's suites and write a RunResult
+
+Run \`promptfirst <command> --help\` for a command's options.
+`;
+
+const EVAL_HELP = `Usage: promptfirst eval [options]
+
+Evaluate every suite (or the ones named) and print a summary.
+
+Options:
+  -c, --config FILE      config file (default: promptfirst.yaml)
+  -s, --suite NAME       evaluate only this suite (repeatable)
+  -o, --out FILE         write the RunResult JSON here
+      --concurrency N    requests in flight per endpoint (default: the config's, else 8)
+      --no-cache         neither read nor write the response cache
+      --cache-dir DIR    cache directory (default: .promptfirst/cache beside the config)
+      --record FILE      call the endpoints and save every response to FILE (implies --no-cache)
+      --replay FILE      answer only from FILE; a request it lacks is an error
+  -q, --quiet            no progress on stderr
+  -h, --help             show this help
+
+The API key is read from the environment variable the config names (provider.apiKeyEnv, default OPENAI_API_KEY).
+Exit status: 0 evaluated; 2 usage or config error, or calls that could not be made (no key, no recording).
+`;
+
+class UsageError extends Error {}
+
+function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a positive whole number, got "${value}"`);
+  return n;
+}
+
+async function runEvalFromArgs(args: string[], io: CliIO, redactor: SecretRedactor): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    allowPositionals: false,
+    options: {
+      config: { type: "string", short: "c", default: "promptfirst.yaml" },
+      suite: { type: "string", short: "s", multiple: true },
+      out: { type: "string", short: "o" },
+      concurrency: { type: "string" },
+      "no-cache": { type: "boolean", default: false },
+      "cache-dir": { type: "string" },
+      record: { type: "string" },
+      replay: { type: "string" },
+      quiet: { type: "boolean", short: "q", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout(EVAL_HELP);
+    return EXIT.ok;
+  }
+  if (values.record && values.replay) throw new UsageError("--record and --replay cannot be used together");
+  const concurrency = parsePositiveInt(values.concurrency, "--concurrency");
+  return runEvalCommand(
+    {
+      config: values.config,
+      suites: values.suite ?? [],
+      cache: !values["no-cache"],
+      quiet: values.quiet,
+      ...(values.out ? { out: values.out } : {}),
+      ...(concurrency ? { concurrency } : {}),
+      ...(values["cache-dir"] ? { cacheDir: values["cache-dir"] } : {}),
+      ...(values.record ? { record: values.record } : {}),
+      ...(values.replay ? { replay: values.replay } : {}),
+    },
+    io,
+    redactor,
+  );
+}
+
+/**
+ * Run the CLI with `argv` (without node and script) and return the exit code. Every user mistake ends here as
+ * one clear message on stderr and exit code 2, never a stack trace.
+ */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const redactor = new SecretRedactor();
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case "-h":
+      case "--help":
+      case "help":
+        io.stdout(HELP);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      case "-v":
+      case "--version":
+        io.stdout(`${VERSION}\n`);
+        return EXIT.ok;
+      case "eval":
+        return await runEvalFromArgs(rest, io, redactor);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")) {
+      io.stderr(
+        `promptfirst: ${(error as Error).message}\nRun \`promptfirst ${command ?? ""} --help\` for usage.\n`,
+      );
+      return EXIT.usage;
+    }
+    if (isPromptfirstError(error)) {
+      io.stderr(`${redactor.redact(error.message)}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

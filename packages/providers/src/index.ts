@@ -1,0 +1,3 @@
+export * from "./file-cache.ts";
+export * from "./openai-provider.ts";
+export * from "./recording.ts";

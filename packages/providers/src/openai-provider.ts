@@ -1,0 +1,225 @@
+import type {
+  ModelLifecycle,
+  ModelRequest,
+  Provider,
+  ProviderError,
+  ProviderResponse,
+  Usage,
+} from "@promptfirst/core";
+import OpenAI from "openai";
+import { z } from "zod";
+
+/** How to reach one OpenAI-compatible endpoint. */
+export interface OpenAIProviderOptions {
+  baseURL: string;
+  /** The key, read by the shell from the environment; never logged. Undefined: requests fail with `no_api_key`. */
+  apiKey?: string;
+  /** Name of the variable the key should come from, for the error message when it is missing. */
+  apiKeyEnv?: string;
+  headers?: Record<string, string>;
+  /** Azure OpenAI `api-version` query parameter. */
+  apiVersion?: string;
+  /** Replaces the SDK's fetch (tests, proxies). */
+  fetch?: typeof fetch;
+}
+
+/** The parts of a chat completion promptfirst depends on, validated. */
+const chatCompletionSchema = z.object({
+  model: z.string().optional(),
+  choices: z
+    .array(
+      z.object({
+        message: z.object({
+          content: z.string().nullable().optional(),
+          refusal: z.string().nullable().optional(),
+        }),
+        finish_reason: z.string().nullable().optional(),
+      }),
+    )
+    .min(1, "the response has no choices"),
+  usage: z
+    .object({
+      prompt_tokens: z.number().int().min(0),
+      completion_tokens: z.number().int().min(0),
+      prompt_tokens_details: z.object({ cached_tokens: z.number().int().min(0).optional() }).nullish(),
+    })
+    .nullish(),
+});
+
+const modelSchema = z.object({
+  id: z.string(),
+  shutdown_date: z.string().nullish(),
+});
+
+const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0|host\.docker\.internal)$/;
+
+/** Whether an endpoint is self-hosted on this machine (Ollama, vLLM, llama.cpp), where no key is needed. */
+export function isLocalEndpoint(baseURL: string): boolean {
+  try {
+    return LOCAL_HOST.test(new URL(baseURL).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function isAzure(baseURL: string): boolean {
+  try {
+    const host = new URL(baseURL).hostname;
+    return /\.(openai\.azure\.com|services\.ai\.azure\.com|cognitiveservices\.azure\.com)$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** Parse `retry-after-ms` / `retry-after` (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(headers: Headers | undefined, now: number = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers.get("retry-after-ms");
+  if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const value = headers.get("retry-after");
+  if (value === null || value.trim() === "") return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Map anything the SDK throws to a ProviderError (data, never an exception). */
+export function toProviderError(error: unknown): ProviderError {
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return { kind: "timeout", message: "the request timed out", retryable: true };
+  }
+  if (error instanceof OpenAI.APIUserAbortError) {
+    return { kind: "timeout", message: "the request was aborted", retryable: true };
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    return { kind: "network", message: `connection failed${cause ? `: ${cause}` : ""}`, retryable: true };
+  }
+  if (error instanceof OpenAI.APIError) {
+    const status = error.status ?? 0;
+    const message = firstLine(error.message);
+    const base = { message, status } as const;
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(error.headers as Headers | undefined);
+      return retryAfterMs === undefined
+        ? { kind: "rate_limit", ...base, retryable: true }
+        : { kind: "rate_limit", ...base, retryable: true, retryAfterMs };
+    }
+    if (status === 401 || status === 403) return { kind: "auth", ...base, retryable: false };
+    if (status === 404) return { kind: "not_found", ...base, retryable: false };
+    if (status === 408 || status === 409) return { kind: "server", ...base, retryable: true };
+    if (status >= 500) {
+      const retryAfterMs = parseRetryAfter(error.headers as Headers | undefined);
+      return retryAfterMs === undefined
+        ? { kind: "server", ...base, retryable: true }
+        : { kind: "server", ...base, retryable: true, retryAfterMs };
+    }
+    return { kind: "bad_request", ...base, retryable: false };
+  }
+  return {
+    kind: "network",
+    message: error instanceof Error ? error.message : String(error),
+    retryable: true,
+  };
+}
+
+function firstLine(text: string): string {
+  const line = text.split("\n")[0] ?? text;
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+}
+
+/**
+ * A provider for any OpenAI-compatible chat completions endpoint (OpenAI, Azure OpenAI / Microsoft Foundry,
+ * Together, Fireworks, OpenRouter, Ollama, vLLM…), on the official `openai` SDK. The SDK's own retries are off:
+ * promptfirst's runner retries, so every attempt is counted and bounded by the run's concurrency.
+ */
+export class OpenAIProvider implements Provider {
+  readonly id: string;
+  readonly #client: OpenAI | undefined;
+  readonly #missingKey: string | undefined;
+
+  constructor(options: OpenAIProviderOptions) {
+    this.id = `openai:${options.baseURL}`;
+    const apiKey = options.apiKey ?? (isLocalEndpoint(options.baseURL) ? "not-needed" : undefined);
+    if (!apiKey) {
+      this.#missingKey = `no API key for ${options.baseURL}: set the environment variable ${options.apiKeyEnv ?? "OPENAI_API_KEY"} (in a workflow, from a secret)`;
+      return;
+    }
+    const headers: Record<string, string> = { ...options.headers };
+    if (isAzure(options.baseURL)) headers["api-key"] = apiKey;
+    const clientOptions: ConstructorParameters<typeof OpenAI>[0] = {
+      apiKey,
+      baseURL: options.baseURL,
+      maxRetries: 0,
+      defaultHeaders: headers,
+    };
+    if (options.apiVersion) clientOptions.defaultQuery = { "api-version": options.apiVersion };
+    if (options.fetch) clientOptions.fetch = options.fetch;
+    this.#client = new OpenAI(clientOptions);
+  }
+
+  /** Send one chat completion request. */
+  async complete(request: ModelRequest, options: { signal: AbortSignal }): Promise<ProviderResponse> {
+    if (!this.#client) {
+      return { ok: false, error: { kind: "no_api_key", message: this.#missingKey!, retryable: false } };
+    }
+    let raw: unknown;
+    try {
+      const body = {
+        model: request.model,
+        messages: request.messages,
+        ...request.params,
+        stream: false,
+      } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+      raw = await this.#client.chat.completions.create(body, { signal: options.signal });
+    } catch (error) {
+      return { ok: false, error: toProviderError(error) };
+    }
+    const parsed = chatCompletionSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return {
+        ok: false,
+        error: {
+          kind: "invalid_response",
+          message: `the endpoint's answer is not a chat completion: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}`,
+          retryable: false,
+        },
+      };
+    }
+    const choice = parsed.data.choices[0]!;
+    const response: ProviderResponse = {
+      ok: true,
+      output: choice.message.content ?? choice.message.refusal ?? "",
+    };
+    if (choice.finish_reason) response.finishReason = choice.finish_reason;
+    if (parsed.data.model) response.model = parsed.data.model;
+    const usage = parsed.data.usage;
+    if (usage) {
+      const value: Usage = {
+        inputTokens: usage.prompt_tokens,
+        outputTokens: usage.completion_tokens,
+        cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+      };
+      response.usage = value;
+    }
+    return response;
+  }
+
+  /**
+   * Lifecycle facts from the endpoint's models API (`GET /models/{id}`): OpenAI reports `shutdown_date` once a
+   * shutdown is announced. Undefined when the endpoint does not say, does not know the model, or fails.
+   */
+  async fetchLifecycle(model: string, signal?: AbortSignal): Promise<ModelLifecycle | undefined> {
+    if (!this.#client) return undefined;
+    try {
+      const raw = await this.#client.models.retrieve(model, { signal: signal ?? AbortSignal.timeout(5_000) });
+      const parsed = modelSchema.safeParse(raw);
+      if (!parsed.success || !parsed.data.shutdown_date) return undefined;
+      return { model, shutdownDate: parsed.data.shutdown_date.slice(0, 10), source: "models-endpoint" };
+    } catch {
+      return undefined;
+    }
+  }
+}
