@@ -2,6 +2,8 @@ import type { RunProgress } from "@promptfirst/core";
 
 /** How often a log (non-TTY) gets a progress line at most, milliseconds. */
 const LOG_INTERVAL_MS = 10_000;
+/** In a log, nothing is printed before the run has taken this long (but the final line), milliseconds. */
+const QUIET_START_MS = 1_000;
 /** How often a terminal line is redrawn at most, milliseconds. */
 const TTY_INTERVAL_MS = 100;
 
@@ -26,7 +28,8 @@ export function formatProgress(p: RunProgress): string {
 
 /**
  * Progress on stderr that reads well in CI logs: on a terminal one line redrawn at most ten times a second; in
- * a log a line every 10 seconds and at every 25% step, and always the last one. No spinner, no colour codes.
+ * a log a line every 10 seconds and at every 25% step once the run has taken a second, and always the last
+ * one. No spinner, no colour codes.
  */
 export function createProgressReporter(
   write: (text: string) => void,
@@ -47,6 +50,8 @@ export function createProgressReporter(
         write(`\r${formatProgress(p)}\u001b[K`);
         drawn = true;
       } else {
+        // A short run gets only its final line: quarter steps in the first second are noise in a log.
+        if (p.elapsedMs < QUIET_START_MS && p.done < p.total) return;
         if (t - lastAt < LOG_INTERVAL_MS && quarter === lastQuarter && p.done < p.total) return;
         if (p.done === p.total && drawn) return;
         write(`${formatProgress(p)}\n`);

@@ -91,7 +91,7 @@ export function formatRunSummary(result: RunResult): string {
   for (const warning of result.warnings) out.push(`warning: ${warning}`);
   const s = result.stats;
   out.push(
-    `${s.plannedCalls} calls: ${s.requests} requests, ${s.cacheHits} from cache${s.deduplicated ? `, ${s.deduplicated} deduplicated` : ""}, ${s.retries} retries, ${s.errors} errors · spent ${formatUsd(s.spentUsd)} · ${formatDuration(s.durationMs)}`,
+    `${s.plannedCalls} calls${s.judgeCalls ? ` + ${s.judgeCalls} judge calls` : ""}: ${s.requests} requests, ${s.cacheHits} from cache${s.deduplicated ? `, ${s.deduplicated} deduplicated` : ""}, ${s.retries} retries, ${s.errors} errors · spent ${formatUsd(s.spentUsd)} · ${formatDuration(s.durationMs)}`,
   );
   return `${out.join("\n")}\n`;
 }

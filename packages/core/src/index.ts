@@ -1,4 +1,5 @@
 export * from "./cases/index.ts";
+export * from "./config/json-schema.ts";
 export type * from "./config/loaded.ts";
 export * from "./config/parse.ts";
 export * from "./config/schema.ts";
@@ -16,4 +17,6 @@ export * from "./run/run-eval.ts";
 export * from "./scorers/index.ts";
 export * from "./stats/describe.ts";
 export * from "./template.ts";
+export * from "./text/suggest.ts";
 export type * from "./types.ts";
+export * from "./yaml/source.ts";

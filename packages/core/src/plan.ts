@@ -85,9 +85,13 @@ function planCandidate(
     } catch (error) {
       if (!isPromptfirstError(error)) throw error;
       const where = testCase.source ? ` (${testCase.source})` : "";
+      // The issue carries the file; drop it from the rendered message so it is not printed twice.
+      const file = candidate.prompt.source;
+      const line = firstLine(error.message);
+      const problem = line.startsWith(`${file}: `) ? line.slice(file.length + 2) : line;
       report({
-        file: candidate.prompt.source,
-        message: `${firstLine(error.message)} [suite "${suite.name}", candidate "${candidate.name}"${where}]`,
+        file,
+        message: `${problem} [suite "${suite.name}", candidate "${candidate.name}"${where}]`,
       });
       continue;
     }

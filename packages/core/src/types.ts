@@ -106,6 +106,11 @@ export interface StoredResponse {
 export interface ResponseCache {
   get(key: string): Promise<StoredResponse | undefined>;
   set(key: string, value: StoredResponse): Promise<void>;
+  /**
+   * Make every `set` so far durable and release open files; the runner calls it once at the end of a run. The
+   * cache stays usable afterwards (files are reopened when needed).
+   */
+  close?(): Promise<void>;
 }
 
 /** One test case of a suite. */

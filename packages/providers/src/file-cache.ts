@@ -1,10 +1,18 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { type FileHandle, mkdir, open, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { ResponseCache, StoredResponse } from "@promptfirst/core";
 import { z } from "zod";
 
 const KEY = /^[0-9a-f]{64}$/;
+/** Every line starts with this, then the 64-hex key: the index is built without parsing JSON. */
+const LINE_PREFIX = '{"k":"';
+const KEY_START = LINE_PREFIX.length;
+const KEY_END = KEY_START + 64;
+/** Pending entries are written at least this often, milliseconds. */
+const FLUSH_INTERVAL_MS = 50;
+/** …or as soon as this many are waiting. */
+const FLUSH_BATCH = 256;
 
 /** A stored response as it must look when read back (anything else is a cache miss). */
 export const storedResponseSchema = z.object({
@@ -20,53 +28,191 @@ export const storedResponseSchema = z.object({
   finishReason: z.string().optional(),
 });
 
-const entrySchema = z.object({ v: z.literal(1), key: z.string(), response: storedResponseSchema });
+const lineSchema = z.object({ k: z.string(), c: z.string(), r: storedResponseSchema });
+
+interface Location {
+  segment: string;
+  start: number;
+  length: number;
+}
+
+/** Binds a response to its key: a line whose key bytes were damaged cannot answer another request. */
+function checksum(key: string, response: string): string {
+  return createHash("sha256").update(key).update("\n").update(response).digest("hex").slice(0, 16);
+}
 
 /**
- * The content-addressed on-disk response cache: one JSON file per request key under `dir/ab/abcdef….json`.
- * Entries are written atomically (temp file + rename) and verified on read: a corrupt, truncated or foreign
- * entry is a miss, never a wrong answer. Safe to share between base and head runs and to keep with
- * `actions/cache`.
+ * The content-addressed on-disk response cache. Entries live in append-only segment files
+ * (`dir/segments/*.jsonl`, one JSON line per response: key, checksum, response); each process appends to a
+ * segment of its own, so base and head runs, matrix shards and parallel jobs can share one directory (and
+ * `actions/cache` can keep it) without locks. Writes are batched: one file append per batch instead of a file
+ * per response, which is what keeps the cache cheap at thousands of calls a minute.
+ *
+ * Every entry is verified on read (valid JSON, the right shape, its own key, its checksum): a corrupt or
+ * truncated entry is a miss, never a wrong answer. Call `flush()` before the process ends.
  */
 export class FileCache implements ResponseCache {
   readonly dir: string;
-  /** Entries found unreadable or invalid (each was treated as a miss). */
+  /** Entries found invalid on read (each was treated as a miss). */
   corrupt = 0;
+  readonly #index = new Map<string, Location>();
+  readonly #pending = new Map<string, string>();
+  readonly #handles = new Map<string, Promise<FileHandle>>();
+  #loaded: Promise<void> | undefined;
+  #segment: string | undefined;
+  #writer: Promise<FileHandle> | undefined;
+  #offset = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
 
   constructor(dir: string) {
     this.dir = dir;
   }
 
-  #file(key: string): string {
-    return path.join(this.dir, key.slice(0, 2), `${key}.json`);
+  get #segments(): string {
+    return path.join(this.dir, "segments");
+  }
+
+  /** Index every segment on first use: key → where its line is. Later segments do not override earlier ones. */
+  #load(): Promise<void> {
+    this.#loaded ??= (async () => {
+      let names: string[];
+      try {
+        names = (await readdir(this.#segments)).filter((n) => n.endsWith(".jsonl")).sort();
+      } catch {
+        return;
+      }
+      for (const name of names) {
+        const segment = path.join(this.#segments, name);
+        let buffer: Buffer;
+        try {
+          buffer = await readFile(segment);
+        } catch {
+          continue;
+        }
+        let start = 0;
+        while (start < buffer.length) {
+          let end = buffer.indexOf(10, start);
+          if (end === -1) end = buffer.length;
+          if (end - start > KEY_END && buffer.toString("latin1", start, start + KEY_START) === LINE_PREFIX) {
+            const key = buffer.toString("latin1", start + KEY_START, start + KEY_END);
+            if (!this.#index.has(key)) this.#index.set(key, { segment, start, length: end - start });
+          }
+          start = end + 1;
+        }
+      }
+    })();
+    return this.#loaded;
+  }
+
+  #handle(segment: string): Promise<FileHandle> {
+    let handle = this.#handles.get(segment);
+    if (!handle) {
+      handle = open(segment, "r");
+      this.#handles.set(segment, handle);
+    }
+    return handle;
   }
 
   /** The stored response for `key`, or undefined. */
   async get(key: string): Promise<StoredResponse | undefined> {
     if (!KEY.test(key)) return undefined;
-    let text: string;
+    const pending = this.#pending.get(key);
+    if (pending !== undefined) return this.#decode(key, pending);
+    await this.#load();
+    const location = this.#index.get(key);
+    if (!location) return undefined;
     try {
-      text = await readFile(this.#file(key), "utf8");
-    } catch {
-      return undefined;
-    }
-    try {
-      const entry = entrySchema.parse(JSON.parse(text));
-      if (entry.key !== key) throw new Error("key mismatch");
-      return entry.response as StoredResponse;
+      const buffer = Buffer.alloc(location.length);
+      const handle = await this.#handle(location.segment);
+      await handle.read(buffer, 0, location.length, location.start);
+      return this.#decode(key, buffer.toString("utf8"));
     } catch {
       this.corrupt++;
       return undefined;
     }
   }
 
-  /** Store a successful response under `key`. */
+  #decode(key: string, line: string): StoredResponse | undefined {
+    try {
+      const entry = lineSchema.parse(JSON.parse(line));
+      const response = JSON.stringify(entry.r);
+      if (entry.k !== key || entry.c !== checksum(key, response)) throw new Error("mismatch");
+      return entry.r as StoredResponse;
+    } catch {
+      this.corrupt++;
+      return undefined;
+    }
+  }
+
+  /** Store a successful response under `key` (written with the next batch). */
   async set(key: string, value: StoredResponse): Promise<void> {
     if (!KEY.test(key)) throw new RangeError(`not a request key: ${key}`);
-    const file = this.#file(key);
-    await mkdir(path.dirname(file), { recursive: true });
-    const temp = `${file}.${randomBytes(6).toString("hex")}.tmp`;
-    await writeFile(temp, JSON.stringify({ v: 1, key, response: value }));
-    await rename(temp, file);
+    await this.#load();
+    if (this.#index.has(key) || this.#pending.has(key)) return;
+    const response = JSON.stringify(value);
+    this.#pending.set(key, `${LINE_PREFIX}${key}","c":"${checksum(key, response)}","r":${response}}`);
+    // A background write that fails keeps its entries pending for the next flush; it must not crash the
+    // process with an unhandled rejection.
+    if (this.#pending.size >= FLUSH_BATCH) this.flush().catch(() => undefined);
+    else this.#timer ??= setTimeout(() => this.flush().catch(() => undefined), FLUSH_INTERVAL_MS);
+  }
+
+  /** Write every pending entry to this process's segment. */
+  flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#pending.size === 0) return this.#writing.catch(() => undefined);
+    // Chain after the previous write whether or not it failed: one failure must not fail every later flush.
+    this.#writing = this.#writing
+      .catch(() => undefined)
+      .then(async () => {
+        // Taken when this write starts, after the previous one finished: overlapping flushes never write an
+        // entry twice.
+        const batch = [...this.#pending];
+        if (batch.length === 0) return;
+        if (!this.#writer) {
+          await mkdir(this.#segments, { recursive: true });
+          const name = `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString("hex")}.jsonl`;
+          this.#segment = path.join(this.#segments, name);
+          this.#writer = open(this.#segment, "a");
+          this.#offset = 0;
+        }
+        let writer: FileHandle;
+        try {
+          writer = await this.#writer;
+        } catch (error) {
+          this.#writer = undefined;
+          throw error;
+        }
+        let text = "";
+        const locations: Array<[string, Location]> = [];
+        let offset = this.#offset;
+        for (const [key, line] of batch) {
+          const length = Buffer.byteLength(line);
+          locations.push([key, { segment: this.#segment!, start: offset, length }]);
+          offset += length + 1;
+          text += `${line}\n`;
+        }
+        await writer.write(text);
+        this.#offset = offset;
+        for (const [key, location] of locations) {
+          this.#index.set(key, location);
+          this.#pending.delete(key);
+        }
+        // Readers of this segment opened before the write see the new bytes: same file, same inode.
+      });
+    return this.#writing;
+  }
+
+  /** Flush, and close every open file; the cache stays usable (a later write starts a new segment). */
+  async close(): Promise<void> {
+    await this.flush();
+    const handles = [...this.#handles.values(), ...(this.#writer ? [this.#writer] : [])];
+    this.#handles.clear();
+    this.#writer = undefined;
+    await Promise.all(handles.map(async (h) => (await h).close().catch(() => undefined)));
   }
 }

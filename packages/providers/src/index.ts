@@ -1,3 +1,4 @@
 export * from "./file-cache.ts";
+export * from "./node-http-fetch.ts";
 export * from "./openai-provider.ts";
 export * from "./recording.ts";

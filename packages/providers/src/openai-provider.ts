@@ -8,6 +8,14 @@ import type {
 } from "@promptfirst/core";
 import OpenAI from "openai";
 import { z } from "zod";
+import { createNodeHttpFetch } from "./node-http-fetch.ts";
+
+let sharedFetch: typeof fetch | undefined;
+/** One keep-alive transport for every provider in the process. */
+function getSharedFetch(): typeof fetch {
+  sharedFetch ??= createNodeHttpFetch();
+  return sharedFetch;
+}
 
 /** How to reach one OpenAI-compatible endpoint. */
 export interface OpenAIProviderOptions {
@@ -19,7 +27,7 @@ export interface OpenAIProviderOptions {
   headers?: Record<string, string>;
   /** Azure OpenAI `api-version` query parameter. */
   apiVersion?: string;
-  /** Replaces the SDK's fetch (tests, proxies). */
+  /** Replaces the transport (tests, proxies); default: keep-alive `node:http`, see `createNodeHttpFetch`. */
   fetch?: typeof fetch;
 }
 
@@ -117,6 +125,14 @@ export function toProviderError(error: unknown): ProviderError {
     }
     return { kind: "bad_request", ...base, retryable: false };
   }
+  if (error instanceof SyntaxError) {
+    // The SDK parses a JSON response body itself: an unparseable one surfaces as a SyntaxError.
+    return {
+      kind: "invalid_response",
+      message: `the endpoint's answer is not valid JSON: ${firstLine(error.message)}`,
+      retryable: false,
+    };
+  }
   return {
     kind: "network",
     message: error instanceof Error ? error.message : String(error),
@@ -155,7 +171,7 @@ export class OpenAIProvider implements Provider {
       defaultHeaders: headers,
     };
     if (options.apiVersion) clientOptions.defaultQuery = { "api-version": options.apiVersion };
-    if (options.fetch) clientOptions.fetch = options.fetch;
+    clientOptions.fetch = options.fetch ?? getSharedFetch();
     this.#client = new OpenAI(clientOptions);
   }
 
@@ -183,7 +199,7 @@ export class OpenAIProvider implements Provider {
         ok: false,
         error: {
           kind: "invalid_response",
-          message: `the endpoint's answer is not a chat completion: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}`,
+          message: `the endpoint's answer is not a chat completion: ${issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "invalid"}`,
           retryable: false,
         },
       };

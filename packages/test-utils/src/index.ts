@@ -28,6 +28,7 @@ export {
   /** A mock model answering with the first matching rule. */
   scriptedModel,
 } from "./answers.ts";
+export * from "./examples/index.ts";
 /** The loopback OpenAI-compatible server. */
 export {
   /** Statuses injected when `faults.statuses` is not given: 429 and 500. */

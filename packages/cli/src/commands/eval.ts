@@ -6,7 +6,6 @@ import {
   type Provider,
   planRun,
   type ResolvedProvider,
-  type ResponseCache,
   type RunResult,
   runEval,
 } from "@promptfirst/core";
@@ -103,7 +102,7 @@ export async function executeEval(
 
   // Recording must see every call, and a replay must not mix in cached answers.
   const useCache = options.cache && !options.record && !replay && loaded.config.cache?.enabled !== false;
-  let cache: ResponseCache | undefined;
+  let cache: FileCache | undefined;
   if (useCache)
     cache = new FileCache(options.cacheDir ? path.resolve(io.cwd, options.cacheDir) : loaded.cacheDir);
 
@@ -135,6 +134,7 @@ export async function executeEval(
     ...(options.git ? { git: options.git } : {}),
   });
   progress.finish();
+  await cache?.close();
 
   if (options.record && recorders.length > 0) {
     const file = path.resolve(io.cwd, options.record);

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { describeValue, isRecord } from "../prompts/issue-collector.ts";
-import { formatDidYouMean, suggestName } from "../prompts/suggest-name.ts";
-import type { PathSegment } from "../prompts/yaml-source.ts";
+import { formatDidYouMean, suggestClosest } from "../text/suggest.ts";
 import type { Case } from "../types.ts";
+import type { PathSegment } from "../yaml/source.ts";
 
 /** Keys with a meaning of their own in a case record; in a flat row every other key is a variable. */
 export const RESERVED_CASE_KEYS: readonly string[] = ["id", "vars", "expected", "cluster"];
@@ -34,7 +34,7 @@ function findMisspeltReservedKey(key: string, value: unknown): string | undefine
   const lower = key.toLowerCase();
   if (RESERVED_CASE_KEYS.includes(lower)) return lower;
   if (isRecord(value) && (lower === "var" || lower === "variables")) return "vars";
-  return key.length >= 5 ? suggestName(key, ["expected", "cluster"]) : undefined;
+  return key.length >= 5 ? suggestClosest(key, ["expected", "cluster"], { matchPrefix: false }) : undefined;
 }
 
 function readLabel(value: unknown, key: "id" | "cluster", report: RecordReporter): string | undefined {

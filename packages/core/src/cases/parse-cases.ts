@@ -1,8 +1,8 @@
 import { PromptfirstError } from "../errors.ts";
 import { describeValue, IssueCollector, isRecord } from "../prompts/issue-collector.ts";
-import { formatDidYouMean } from "../prompts/suggest-name.ts";
-import { type LineLocator, type PathSegment, parseYamlSource } from "../prompts/yaml-source.ts";
+import { formatDidYouMean } from "../text/suggest.ts";
 import type { Case } from "../types.ts";
+import { type LineLocator, type PathSegment, parseYamlSource } from "../yaml/source.ts";
 import { assignCaseIds, type CaseDraft, readCaseRecord } from "./case-record.ts";
 import { computeLineColumn, locateJsonSyntaxError } from "./json-syntax.ts";
 import { readCsvCaseDrafts } from "./parse-csv-cases.ts";

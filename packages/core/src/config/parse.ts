@@ -1,104 +1,27 @@
-import { type Document, isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { type InputIssue, PromptfirstError } from "../errors.ts";
-import { suggestClosest } from "../scorers/index.ts";
+import { suggestClosest } from "../text/suggest.ts";
+import { formatPath, parseYamlSource, type YamlSource } from "../yaml/source.ts";
 import { type Config, configSchema } from "./schema.ts";
 
-/** A YAML document kept with its line counter, so issues found later can name lines. */
-export interface YamlSource {
-  file: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
-}
-
-/** Format a document path the way users read it: `suites.support.scorers[1].contains`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else {
-      const key = String(part);
-      const plain = /^[A-Za-z_$][\w$-]*$/.test(key);
-      out += plain ? (out ? `.${key}` : key) : `[${JSON.stringify(key)}]`;
-    }
+/** Unwrap optional, default, nullable and pipe (its input side) down to the schema that holds the shape. */
+function unwrap(schema: z.ZodType): z.ZodType {
+  let inner = schema;
+  for (;;) {
+    const def = inner._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
+    if ((def.type === "optional" || def.type === "default" || def.type === "nullable") && def.innerType)
+      inner = def.innerType;
+    else if (def.type === "pipe" && def.in) inner = def.in;
+    else return inner;
   }
-  return out;
 }
 
-/** The 1-based line of the node at `path`, or of its closest existing ancestor. */
-export function findLine(
-  source: YamlSource,
-  path: ReadonlyArray<PropertyKey>,
-  preferKey = false,
-): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const sub = path.slice(0, depth) as Array<string | number>;
-    const line = lineOf(source, sub, preferKey && depth === path.length);
-    if (line !== undefined) return line;
-  }
-  return undefined;
-}
-
-function lineOf(source: YamlSource, path: Array<string | number>, preferKey: boolean): number | undefined {
-  if (path.length === 0) {
-    const start = source.doc.contents?.range?.[0];
-    return start === undefined ? undefined : source.lines.linePos(start).line;
-  }
-  const parent = path.length === 1 ? source.doc.contents : source.doc.getIn(path.slice(0, -1), true);
-  const last = path[path.length - 1];
-  if (isMap(parent)) {
-    const pair = parent.items.find((p) => {
-      const key = (p.key as Node | null)?.toJSON?.() ?? p.key;
-      return String(key) === String(last);
-    });
-    if (!pair) return undefined;
-    const node = (preferKey ? pair.key : (pair.value ?? pair.key)) as Node | null;
-    const start = node?.range?.[0];
-    return start === undefined ? undefined : source.lines.linePos(start).line;
-  }
-  if (isSeq(parent) && typeof last === "number") {
-    const start = (parent.items[last] as Node | undefined)?.range?.[0];
-    return start === undefined ? undefined : source.lines.linePos(start).line;
-  }
-  return undefined;
-}
-
-/**
- * Parse YAML text keeping positions. YAML syntax errors are collected as issues with their lines (the document
- * is still returned so more issues can be found); duplicate keys are errors.
- */
-export function parseYamlSource(text: string, file: string): { source: YamlSource; issues: InputIssue[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const issues: InputIssue[] = doc.errors.map((error) => ({
-    file,
-    line: error.linePos?.[0]?.line,
-    message: `YAML syntax error: ${firstLine(error.message)}`,
-  }));
-  return { source: { file, doc, lines }, issues };
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-}
-
-/** Walk a zod schema down a document path (objects, records, arrays, optionals), for did-you-mean hints. */
+/** Walk a zod schema down a document path (objects, records, arrays, optionals), for hints about keys. */
 function schemaAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): z.ZodType | undefined {
   let current: z.ZodType | undefined = schema;
-  const unwrap = (s: z.ZodType): z.ZodType => {
-    let inner = s;
-    for (;;) {
-      const def = inner._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
-      if ((def.type === "optional" || def.type === "default" || def.type === "nullable") && def.innerType)
-        inner = def.innerType;
-      else if (def.type === "pipe" && def.in) inner = def.in;
-      else return inner;
-    }
-  };
   for (const part of path) {
     if (!current) return undefined;
-    const s = unwrap(current);
-    const def = s._zod.def as {
+    const def = unwrap(current)._zod.def as {
       type: string;
       shape?: Record<string, z.ZodType>;
       valueType?: z.ZodType;
@@ -109,41 +32,155 @@ function schemaAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): z.ZodTyp
     else if (def.type === "array") current = def.element;
     else return undefined;
   }
-  return current ? unwrap(current) : undefined;
+  return current;
 }
 
 function knownKeys(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
   const at = schemaAt(schema, path);
-  const shape = (at?._zod.def as { shape?: Record<string, unknown> } | undefined)?.shape;
+  const shape = at && (unwrap(at)._zod.def as { shape?: Record<string, unknown> }).shape;
   return shape ? Object.keys(shape) : [];
 }
 
+/** The `.describe()` text of the schema at `path`, first letter lowered, to explain a missing key. */
+function descriptionAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string | undefined {
+  const at = schemaAt(schema, path);
+  const text = at?.description ?? (at ? unwrap(at).description : undefined);
+  if (!text) return undefined;
+  return /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
+}
+
 function describeValue(value: unknown): string {
-  if (value === null) return "null";
+  if (value === undefined) return "nothing";
+  if (value === null) return "null (an empty value)";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  if (typeof value === "string") return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   return String(value);
 }
 
+function article(expected: string): string {
+  if (expected === "int") return "an integer";
+  if (expected === "record" || expected === "object" || expected === "map") return "a mapping";
+  if (expected === "array" || expected === "tuple") return "a list";
+  if (expected === "boolean") return "true or false";
+  if (expected === "string") return "text";
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/** Whether zod wrote the message itself (its wording is replaced) rather than the schema's author. */
+function isZodDefault(message: string): boolean {
+  return /^(Too small|Too big|Invalid)\b/.test(message);
+}
+
+function describeBound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const small = issue.code === "too_small";
+  const bound = small
+    ? (issue as z.core.$ZodIssueTooSmall).minimum
+    : (issue as z.core.$ZodIssueTooBig).maximum;
+  const inclusive = issue.inclusive !== false;
+  switch (issue.origin) {
+    case "string":
+      if (small && Number(bound) === 1) return "must not be empty";
+      return `must be at ${small ? "least" : "most"} ${bound} characters long`;
+    case "array":
+    case "set":
+      if (small && Number(bound) === 1) return "must list at least one item";
+      return `must list at ${small ? "least" : "most"} ${bound} items`;
+    default:
+      if (inclusive) return `must be at ${small ? "least" : "most"} ${bound}`;
+      return `must be ${small ? "greater" : "less"} than ${bound}`;
+  }
+}
+
+/** The message for one zod issue (not `unrecognized_keys`, which `convertZodIssues` expands per key). */
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  received: unknown,
+  schema: z.ZodType,
+  schemaPath: ReadonlyArray<PropertyKey>,
+  isRoot: boolean,
+): string {
+  switch (issue.code) {
+    case "invalid_type": {
+      if (received === undefined) {
+        const description = descriptionAt(schema, schemaPath);
+        return description ? `is required (${description})` : `is required (${article(issue.expected)})`;
+      }
+      if (isRoot) return `the file must be ${article(issue.expected)}, got ${describeValue(received)}`;
+      return `must be ${article(issue.expected)}, got ${describeValue(received)}`;
+    }
+    case "invalid_value": {
+      const allowed = issue.values.map((v) => JSON.stringify(v));
+      const guess =
+        typeof received === "string" ? suggestClosest(received, issue.values.map(String)) : undefined;
+      const expected = allowed.length === 1 ? allowed[0] : `one of ${allowed.join(", ")}`;
+      return `must be ${expected}, got ${describeValue(received)}${guess ? ` (did you mean "${guess}"?)` : ""}`;
+    }
+    case "too_small":
+    case "too_big": {
+      const message = isZodDefault(issue.message) ? describeBound(issue) : issue.message;
+      return typeof received === "number" ? `${message}, got ${received}` : message;
+    }
+    case "invalid_format": {
+      const message = isZodDefault(issue.message)
+        ? issue.format === "regex" && "pattern" in issue
+          ? `must match the pattern ${String(issue.pattern)}`
+          : `must be a valid ${issue.format}`
+        : issue.message;
+      return `${message}, got ${describeValue(received)}`;
+    }
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue.divisor)}, got ${describeValue(received)}`;
+    case "invalid_key":
+      return `invalid key: ${issue.issues.map((inner) => inner.message).join("; ")}`;
+    case "invalid_union":
+      return isZodDefault(issue.message)
+        ? `does not match any allowed form, got ${describeValue(received)}`
+        : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
 /**
- * Turn zod issues into `InputIssue`s that name the file, line and path, with "did you mean" for unknown keys
- * and the received value for wrong ones.
+ * Turn zod issues into `InputIssue`s that name the file, line and path, with "did you mean" for unknown keys and
+ * values and the received value for wrong ones. `value` is the document the issues are about (`source.value`
+ * when `pathPrefix` is empty); `pathPrefix` places the validated part inside the document. A missing key that an
+ * unknown key beside it is a typo of (`sutes` for `suites`) is reported once, as the unknown key.
  */
 export function convertZodIssues(
   issues: ReadonlyArray<z.core.$ZodIssue>,
-  source: YamlSource,
+  source: Pick<YamlSource, "value" | "lineAt">,
+  file: string,
   schema: z.ZodType,
   pathPrefix: ReadonlyArray<PropertyKey> = [],
 ): InputIssue[] {
   const out: InputIssue[] = [];
-  const data = source.doc.toJS() as unknown;
   const valueAt = (path: ReadonlyArray<PropertyKey>): unknown => {
-    let v: unknown = data;
+    let v: unknown = source.value;
     for (const p of path)
       v = v !== null && typeof v === "object" ? (v as Record<string, unknown>)[String(p)] : undefined;
     return v;
   };
+  const push = (path: ReadonlyArray<PropertyKey>, message: string, key = false): void => {
+    const line = source.lineAt(path, { key });
+    const issue: InputIssue = { file, message };
+    if (path.length > 0) issue.path = formatPath(path);
+    if (line !== undefined) issue.line = line;
+    out.push(issue);
+  };
+
+  // Keys the user probably meant by an unknown key, by the path of their mapping: `sutes` → `suites`.
+  const meant = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== "unrecognized_keys") continue;
+    const allowed = knownKeys(schema, issue.path);
+    for (const key of issue.keys) {
+      const guess = suggestClosest(key, allowed);
+      if (guess) meant.add(JSON.stringify([...pathPrefix, ...issue.path, guess].map(String)));
+    }
+  }
+
   for (const issue of issues) {
     const path = [...pathPrefix, ...issue.path];
     if (issue.code === "unrecognized_keys") {
@@ -152,48 +189,33 @@ export function convertZodIssues(
         const guess = suggestClosest(key, allowed);
         const hint = guess
           ? ` (did you mean "${guess}"?)`
-          : allowed.length
+          : allowed.length > 0
             ? `; allowed keys: ${allowed.join(", ")}`
             : "";
-        out.push({
-          file: source.file,
-          path: formatPath([...path, key]),
-          line: findLine(source, [...path, key], true),
-          message: `unknown key "${key}"${hint}`,
-        });
+        push([...path, key], `unknown key "${key}"${hint}`, true);
       }
       continue;
     }
-    let message = issue.message;
     const received = valueAt(path);
-    if (issue.code === "invalid_type") {
-      message =
-        received === undefined
-          ? `is required (expected ${issue.expected})`
-          : `must be ${article(issue.expected)}, got ${describeValue(received)}`;
-    } else if (issue.code === "invalid_value") {
-      const allowed = issue.values.map((v) => JSON.stringify(v));
-      const guess =
-        typeof received === "string" ? suggestClosest(received, issue.values.map(String)) : undefined;
-      message = `got ${describeValue(received)}; allowed: ${allowed.join(", ")}${guess ? ` (did you mean "${guess}"?)` : ""}`;
-    } else if (issue.code === "too_small" || issue.code === "too_big" || issue.code === "invalid_format") {
-      message = `${issue.message}, got ${describeValue(received)}`;
+    if (
+      issue.code === "invalid_type" &&
+      received === undefined &&
+      meant.has(JSON.stringify(path.map(String)))
+    ) {
+      continue;
     }
-    out.push({
-      file: source.file,
-      path: formatPath(path) || undefined,
-      line: findLine(source, path),
-      message,
-    });
+    const onKey =
+      issue.code === "invalid_key" ||
+      (issue.code === "custom" && (issue.params as { key?: unknown } | undefined)?.key === true);
+    push(path, describeIssue(issue, received, schema, issue.path, path.length === 0), onKey);
   }
   return out;
 }
 
-function article(expected: string): string {
-  const word =
-    expected === "int" ? "integer" : expected === "record" || expected === "object" ? "mapping" : expected;
-  if (word === "array") return "a list";
-  return /^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`;
+/** Options for `validateYaml`. */
+export interface ValidateYamlOptions {
+  /** The message for an empty document (default: "the file is empty"). */
+  whenEmpty?: string;
 }
 
 /**
@@ -203,30 +225,41 @@ export function validateYaml<T extends z.ZodType>(
   text: string,
   file: string,
   schema: T,
+  options: ValidateYamlOptions = {},
 ): { value?: z.infer<T>; source: YamlSource; issues: InputIssue[] } {
-  const { source, issues } = parseYamlSource(text, file);
-  if (issues.length > 0) return { source, issues };
-  const json = source.doc.toJS() as unknown;
-  if (json === null || json === undefined) {
-    return { source, issues: [{ file, line: 1, message: "the file is empty" }] };
+  const source = parseYamlSource(text, file);
+  if (source.issues.length > 0) return { source, issues: source.issues };
+  if (source.value === null || source.value === undefined) {
+    return { source, issues: [{ file, line: 1, message: options.whenEmpty ?? "the file is empty" }] };
   }
-  const result = schema.safeParse(json);
-  if (!result.success) return { source, issues: convertZodIssues(result.error.issues, source, schema) };
+  const result = schema.safeParse(source.value);
+  if (!result.success) return { source, issues: convertZodIssues(result.error.issues, source, file, schema) };
   return { value: result.data, source, issues: [] };
 }
 
 /**
  * Parse the text of `promptfirst.yaml`. Every mistake in the file is reported at once in one PromptfirstError
- * (code `CONFIG_INVALID`), each as `file:line: path: message`.
+ * (code `CONFIG_INVALID`), each as `file:line: path: message`, e.g.
+ * `promptfirst.yaml:9: suites.support.scorers[1]: unknown scorer "containz" (did you mean "contains"?)`.
  */
 export function parseConfig(text: string, file: string): { config: Config; source: YamlSource } {
-  const { value, source, issues } = validateYaml(text, file, configSchema);
+  const { value, source, issues } = validateYaml(text.replace(/^\uFEFF/, ""), file, configSchema, {
+    whenEmpty: 'the file is empty; a config needs at least one suite under "suites:"',
+  });
   if (issues.length > 0 || value === undefined) {
     throw PromptfirstError.fromIssues(
       "CONFIG_INVALID",
-      issues,
+      sortByLine(issues),
       `${file} has ${issues.length} problem${issues.length === 1 ? "" : "s"}:`,
     );
   }
   return { config: value, source };
+}
+
+/** Issues in file order (stable: issues on one line keep the order they were found in). */
+function sortByLine(issues: readonly InputIssue[]): InputIssue[] {
+  return issues
+    .map((issue, index) => ({ issue, index }))
+    .sort((a, b) => (a.issue.line ?? 0) - (b.issue.line ?? 0) || a.index - b.index)
+    .map(({ issue }) => issue);
 }

@@ -1,15 +1,22 @@
 import { createHash } from "node:crypto";
 import { access, readFile } from "node:fs/promises";
 import path from "node:path";
+import { computeLineColumn, locateJsonSyntaxError } from "../cases/json-syntax.ts";
 import type { LoadedCandidate, LoadedConfig, LoadedSuite, ResolvedProvider } from "../config/loaded.ts";
-import { findLine, formatPath, parseConfig, type YamlSource } from "../config/parse.ts";
+import { parseConfig } from "../config/parse.ts";
 import type { CandidateConfig, Config, ProviderConfig, SuiteConfig } from "../config/schema.ts";
 import { DEFAULTS } from "../defaults.ts";
-import { type InputIssue, isPromptfirstError, PromptfirstError } from "../errors.ts";
+import {
+  type InputIssue,
+  isPromptfirstError,
+  PromptfirstError,
+  type PromptfirstErrorCode,
+} from "../errors.ts";
 import { inferProviderFromBaseURL } from "../pricing/index.ts";
 import type { ParsedPrompt } from "../prompts/index.ts";
-import { type ScorerConfig, scorerConfigSchema } from "../scorers/index.ts";
+import { compileJsonSchema, type ScorerConfig, scorerConfigSchema } from "../scorers/index.ts";
 import type { Case, ModelParams } from "../types.ts";
+import { formatPath, type YamlSource } from "../yaml/source.ts";
 import { loadCases } from "./load-cases.ts";
 import { loadPrompt } from "./load-prompt.ts";
 
@@ -17,7 +24,10 @@ import { loadPrompt } from "./load-prompt.ts";
 export interface LoadConfigOptions {
   /** Only these suites (by name); an unknown name is an error listing the suites that exist. */
   suites?: string[];
-  /** Directory paths are shown relative to (default: the process's working directory is NOT read; pass it). */
+  /**
+   * Directory the config and the files it references are named relative to in messages (the CLI passes its
+   * working directory). Default: the config as `configPath` names it, and its files relative to its directory.
+   */
   displayBase?: string;
 }
 
@@ -46,6 +56,44 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/**
+ * Every problem found while loading, with the code of the error each came from: the aggregate error keeps that
+ * code when all problems share it (a lone missing file stays FILE_NOT_FOUND), else it is CONFIG_INVALID.
+ */
+class Problems {
+  readonly issues: InputIssue[] = [];
+  private readonly codes = new Set<PromptfirstErrorCode>();
+
+  add(code: PromptfirstErrorCode, ...issues: InputIssue[]): void {
+    this.codes.add(code);
+    this.issues.push(...issues);
+  }
+
+  get count(): number {
+    return this.issues.length;
+  }
+
+  /** The issues grouped by file (the config first, then in the order files were read), each file in line order. */
+  sorted(configFile: string): InputIssue[] {
+    const rank = new Map<string, number>([[configFile, 0]]);
+    for (const issue of this.issues) if (!rank.has(issue.file)) rank.set(issue.file, rank.size);
+    return this.issues
+      .map((issue, index) => ({ issue, index }))
+      .sort(
+        (a, b) =>
+          rank.get(a.issue.file)! - rank.get(b.issue.file)! ||
+          (a.issue.line ?? 0) - (b.issue.line ?? 0) ||
+          a.index - b.index,
+      )
+      .map(({ issue }) => issue);
+  }
+
+  get code(): PromptfirstErrorCode {
+    const [only] = this.codes;
+    return this.codes.size === 1 && only !== undefined ? only : "CONFIG_INVALID";
+  }
+}
+
 async function exists(file: string): Promise<boolean> {
   try {
     await access(file);
@@ -57,7 +105,9 @@ async function exists(file: string): Promise<boolean> {
 
 /**
  * Read `promptfirst.yaml` and every file it references (prompts, cases, JSON Schemas), validate all of it, and
- * return the resolved suites. Every problem across all files is reported at once in one PromptfirstError.
+ * return the resolved suites. Every problem across all files is reported at once in one PromptfirstError, the
+ * config's first and each file's in line order. Its code is the one all problems share (FILE_NOT_FOUND for a lone
+ * missing file, CASES_INVALID, PROMPT_INVALID), else CONFIG_INVALID.
  */
 export async function loadConfig(configPath: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const absolute = path.resolve(configPath);
@@ -66,7 +116,8 @@ export async function loadConfig(configPath: string, options: LoadConfigOptions 
     const rel = path.relative(options.displayBase ?? dir, abs);
     return rel.startsWith("..") || path.isAbsolute(rel) ? abs : rel || ".";
   };
-  const file = configPath;
+  // With a display base the config is named like every file it references (the CLI passes absolute paths).
+  const file = options.displayBase === undefined ? configPath : display(absolute);
   let text: string;
   try {
     text = (await readFile(absolute, "utf8")).replace(/^\uFEFF/, "");
@@ -82,9 +133,9 @@ export async function loadConfig(configPath: string, options: LoadConfigOptions 
   }
   const { config, source } = parseConfig(text, file);
 
-  const issues: InputIssue[] = [];
+  const problems = new Problems();
   const where = (p: ReadonlyArray<PropertyKey>): { file: string; path: string; line?: number } => {
-    const line = findLine(source, p);
+    const line = source.lineAt(p);
     return line === undefined ? { file, path: formatPath(p) } : { file, path: formatPath(p), line };
   };
 
@@ -102,7 +153,7 @@ export async function loadConfig(configPath: string, options: LoadConfigOptions 
       source,
       display,
       where,
-      issues,
+      problems,
       defaultProvider,
       hashParts,
     });
@@ -110,11 +161,11 @@ export async function loadConfig(configPath: string, options: LoadConfigOptions 
   }
 
   const judgeProvider = resolveProvider(dir, config.provider, config.judge?.provider);
-  if (issues.length > 0) {
+  if (problems.count > 0) {
     throw PromptfirstError.fromIssues(
-      "CONFIG_INVALID",
-      issues,
-      `${file}: ${issues.length} problem${issues.length === 1 ? "" : "s"} in the config or the files it references:`,
+      problems.code,
+      problems.sorted(file),
+      `${file}: ${problems.count} problem${problems.count === 1 ? "" : "s"} in the config or the files it references:`,
     );
   }
   const hash = createHash("sha256").update(hashParts.join("\u0000")).digest("hex").slice(0, 12);
@@ -152,7 +203,7 @@ interface SuiteContext {
   source: YamlSource;
   display: (abs: string) => string;
   where: (p: ReadonlyArray<PropertyKey>) => { file: string; path: string; line?: number };
-  issues: InputIssue[];
+  problems: Problems;
   defaultProvider: ResolvedProvider;
   hashParts: string[];
 }
@@ -164,7 +215,7 @@ async function loadSuite(
 ): Promise<LoadedSuite | undefined> {
   const base = ["suites", name];
   const files = new Set<string>();
-  const before = ctx.issues.length;
+  const before = ctx.problems.count;
   const ref = (p: ReadonlyArray<PropertyKey>): string => {
     const w = ctx.where(p);
     return `${w.file}${w.line === undefined ? "" : `:${w.line}`}: ${w.path}`;
@@ -179,7 +230,7 @@ async function loadSuite(
   for (const [candidateName, candidate] of Object.entries(suite.candidates)) {
     const p = [...base, "candidates", candidateName, "prompt"];
     const abs = path.resolve(ctx.dir, candidate.prompt);
-    const parsed = await capture(ctx.issues, () =>
+    const parsed = await capture(ctx.problems, ctx.display(abs), () =>
       loadPrompt(abs, { displayPath: ctx.display(abs), referencedFrom: ref(p) }),
     );
     if (parsed) {
@@ -191,7 +242,7 @@ async function loadSuite(
   let cases: Case[] | undefined;
   if (suite.cases) {
     const abs = path.resolve(ctx.dir, suite.cases);
-    cases = await capture(ctx.issues, () =>
+    cases = await capture(ctx.problems, ctx.display(abs), () =>
       loadCases(abs, { displayPath: ctx.display(abs), referencedFrom: ref([...base, "cases"]) }),
     );
     if (cases) track(abs, JSON.stringify(cases));
@@ -199,9 +250,8 @@ async function loadSuite(
     const withData = [...prompts.values()].find((p) => p.cases && p.cases.length > 0);
     if (withData?.cases) cases = withData.cases;
     else if (prompts.size === Object.keys(suite.candidates).length) {
-      ctx.issues.push({
-        ...ctx.where(base),
-        path: formatPath([...base, "cases"]),
+      ctx.problems.add("CONFIG_INVALID", {
+        ...ctx.where([...base, "cases"]),
         message:
           "is required: name a case file (JSONL, JSON, YAML or CSV), or use a .prompt.yml with testData",
       });
@@ -220,7 +270,7 @@ async function loadSuite(
         else {
           const promptFile = parsed.template.source;
           for (const issue of result.error.issues) {
-            ctx.issues.push({
+            ctx.problems.add("PROMPT_INVALID", {
               file: promptFile,
               path: formatPath(["evaluators", index, ...issue.path]),
               message: `${issue.message} (from candidate "${candidateName}")`,
@@ -232,18 +282,17 @@ async function loadSuite(
       break;
     }
   }
-  if (scorers.length === 0 && ctx.issues.length === before) {
-    ctx.issues.push({
-      ...ctx.where(base),
-      path: formatPath([...base, "scorers"]),
+  if (scorers.length === 0 && ctx.problems.count === before) {
+    ctx.problems.add("CONFIG_INVALID", {
+      ...ctx.where([...base, "scorers"]),
       message: 'is required: list at least one scorer, e.g. `- contains: "{{expected}}"`',
     });
   }
-  scorers = await resolveScorerFiles(scorers, [...base, "scorers"], ctx, track);
+  // Before resolving files: a scorer whose file is missing is dropped, and the indices must stay the user's.
   if (scorers.some(isJudge) && !ctx.config.judge?.model) {
     scorers.forEach((scorer, index) => {
       if (isJudge(scorer) && !judgeModel(scorer)) {
-        ctx.issues.push({
+        ctx.problems.add("CONFIG_INVALID", {
           ...ctx.where([...base, "scorers", index]),
           message:
             "a judge scorer needs a model: set `model` in the scorer (judge: { rubric, model }) or `judge.model` at the top level of the config",
@@ -251,6 +300,7 @@ async function loadSuite(
       }
     });
   }
+  scorers = await resolveScorerFiles(scorers, [...base, "scorers"], ctx, track);
 
   const candidates: LoadedCandidate[] = [];
   for (const [candidateName, candidate] of Object.entries(suite.candidates)) {
@@ -269,7 +319,7 @@ async function loadSuite(
     }
   }
 
-  if (ctx.issues.length > before || !cases) return undefined;
+  if (ctx.problems.count > before || !cases) return undefined;
   const loaded: LoadedSuite = {
     name,
     cases,
@@ -305,9 +355,9 @@ async function resolveScorerFiles(
     if ("custom" in record && typeof record.custom === "string") {
       const abs = path.resolve(ctx.dir, record.custom);
       if (!(await exists(abs))) {
-        ctx.issues.push({
+        ctx.problems.add("FILE_NOT_FOUND", {
           ...ctx.where([...base, index, "custom"]),
-          message: `scorer module "${record.custom}" not found (resolved to ${ctx.display(abs)})`,
+          message: describeMissing("scorer module", record.custom, abs, ctx),
         });
         continue;
       }
@@ -319,24 +369,66 @@ async function resolveScorerFiles(
     if (json && typeof json === "object" && typeof (json as { schema?: unknown }).schema === "string") {
       const schemaPath = (json as { schema: string }).schema;
       const abs = path.resolve(ctx.dir, schemaPath);
-      try {
-        const content = await readFile(abs, "utf8");
-        track(abs, content);
-        out.push({ ...record, json: { ...json, schema: JSON.parse(content) as object } } as ScorerConfig);
-      } catch (error) {
-        const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-        ctx.issues.push({
-          ...ctx.where([...base, index, "json", "schema"]),
-          message: missing
-            ? `JSON Schema file "${schemaPath}" not found`
-            : `JSON Schema file "${schemaPath}" is not valid JSON: ${(error as Error).message}`,
-        });
-      }
+      const read = await readJsonSchemaFile(abs, schemaPath, [...base, index, "json", "schema"], ctx);
+      if (read === undefined) continue;
+      track(abs, read.text);
+      out.push({ ...record, json: { ...json, schema: read.schema } } as ScorerConfig);
       continue;
     }
     out.push(scorer);
   }
   return out;
+}
+
+/**
+ * Read a `json` scorer's schema file: a missing file is reported at the config line naming it; invalid JSON at its
+ * own line; a schema Ajv cannot compile at the config line again. Returns the schema and the file's text, or
+ * `undefined` after reporting.
+ */
+async function readJsonSchemaFile(
+  abs: string,
+  given: string,
+  at: ReadonlyArray<PropertyKey>,
+  ctx: SuiteContext,
+): Promise<{ schema: object; text: string } | undefined> {
+  let text: string;
+  try {
+    text = (await readFile(abs, "utf8")).replace(/^\uFEFF/, "");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const missing = code === "ENOENT" || code === "ENOTDIR";
+    ctx.problems.add(missing ? "FILE_NOT_FOUND" : "FILE_UNREADABLE", {
+      ...ctx.where(at),
+      message: missing
+        ? describeMissing("JSON Schema file", given, abs, ctx)
+        : `JSON Schema file "${given}" cannot be read (${code ?? (error as Error).message})`,
+    });
+    return undefined;
+  }
+  const located = locateJsonSyntaxError(text, (offset) => {
+    const { line, column } = computeLineColumn(text, offset);
+    return `line ${line}, column ${column}`;
+  });
+  if (located) {
+    const { line, column } = computeLineColumn(text, located.offset);
+    ctx.problems.add("CONFIG_INVALID", {
+      file: ctx.display(abs),
+      line,
+      message: `invalid JSON at column ${column}: ${located.message}`,
+    });
+    return undefined;
+  }
+  const schema = JSON.parse(text) as unknown;
+  try {
+    compileJsonSchema(schema);
+  } catch (error) {
+    ctx.problems.add("CONFIG_INVALID", {
+      ...ctx.where(at),
+      message: `JSON Schema file "${given}" is not a valid JSON Schema: ${(error as Error).message}`,
+    });
+    return undefined;
+  }
+  return { schema: schema as object, text };
 }
 
 async function resolveCandidate(
@@ -364,9 +456,9 @@ async function resolveCandidate(
   if (candidate.fineTune) {
     const abs = path.resolve(ctx.dir, candidate.fineTune.trainingData);
     if (!(await exists(abs))) {
-      ctx.issues.push({
+      ctx.problems.add("FILE_NOT_FOUND", {
         ...ctx.where([...base, "fineTune", "trainingData"]),
-        message: `training data file "${candidate.fineTune.trainingData}" not found (resolved to ${ctx.display(abs)})`,
+        message: describeMissing("training data file", candidate.fineTune.trainingData, abs, ctx),
       });
       return undefined;
     }
@@ -377,7 +469,7 @@ async function resolveCandidate(
   }
   const model = candidate.model ?? modelFromPrompt(parsed, provider.baseURL);
   if (!model) {
-    ctx.issues.push({
+    ctx.problems.add("CONFIG_INVALID", {
       ...ctx.where([...base, "model"]),
       message: `is required: the prompt file "${parsed.template.source}" names no model`,
     });
@@ -396,13 +488,23 @@ function modelFromPrompt(parsed: ParsedPrompt, baseURL: string): string | undefi
   return model;
 }
 
-async function capture<T>(issues: InputIssue[], load: () => Promise<T>): Promise<T | undefined> {
+/** `training data file "training/x.jsonl" not found`, with where it was looked for when that differs. */
+function describeMissing(what: string, given: string, abs: string, ctx: SuiteContext): string {
+  const shown = ctx.display(abs);
+  const looked = path.normalize(given) === path.normalize(shown) ? "" : ` (looked for ${shown})`;
+  return `${what} "${given}" not found${looked}`;
+}
+
+/** Run a loader; its PromptfirstError becomes problems (attributed to `file` when it lists none). */
+async function capture<T>(problems: Problems, file: string, load: () => Promise<T>): Promise<T | undefined> {
   try {
     return await load();
   } catch (error) {
     if (isPromptfirstError(error)) {
-      if (error.issues.length > 0) issues.push(...error.issues);
-      else issues.push({ file: "", message: error.message });
+      problems.add(
+        error.code,
+        ...(error.issues.length > 0 ? error.issues : [{ file, message: error.message }]),
+      );
       return undefined;
     }
     throw error;

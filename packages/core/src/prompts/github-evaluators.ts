@@ -1,6 +1,6 @@
+import { formatDidYouMean } from "../text/suggest.ts";
+import type { PathSegment } from "../yaml/source.ts";
 import { describeValue, type IssueCollector, isRecord } from "./issue-collector.ts";
-import { formatDidYouMean } from "./suggest-name.ts";
-import type { PathSegment } from "./yaml-source.ts";
 
 /** The 1–5 rating scale of GitHub's built-in evaluators, mapped to scores in [0, 1]. */
 export const GITHUB_BUILTIN_CHOICES: ReadonlyArray<{ choice: string; score: number }> = [

@@ -1,5 +1,5 @@
 import { type InputIssue, PromptfirstError, type PromptfirstErrorCode } from "../errors.ts";
-import { formatPath, type LineLocator, type PathSegment } from "./yaml-source.ts";
+import { formatPath, type LineLocator, type PathSegment } from "../yaml/source.ts";
 
 /**
  * Gathers every problem found in one file, each with its line and path, so the user sees all of them at once

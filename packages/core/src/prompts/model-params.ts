@@ -1,6 +1,6 @@
 import type { ModelParams } from "../types.ts";
+import type { PathSegment } from "../yaml/source.ts";
 import { describeValue, type IssueCollector, isRecord } from "./issue-collector.ts";
-import type { PathSegment } from "./yaml-source.ts";
 
 type NumericParam =
   | "temperature"

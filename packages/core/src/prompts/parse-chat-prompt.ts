@@ -1,10 +1,10 @@
+import { formatDidYouMean } from "../text/suggest.ts";
 import type { ModelParams } from "../types.ts";
+import { parseYamlSource } from "../yaml/source.ts";
 import { describeValue, IssueCollector, isRecord } from "./issue-collector.ts";
 import { MODEL_PARAM_KEYS, readModelParam, readResponseFormat } from "./model-params.ts";
 import { readMessages } from "./read-messages.ts";
-import { formatDidYouMean } from "./suggest-name.ts";
 import type { ParsedPrompt } from "./types.ts";
-import { parseYamlSource } from "./yaml-source.ts";
 
 const CHAT_KEYS = ["messages", "model", "name", "description", "response_format", ...MODEL_PARAM_KEYS];
 const GITHUB_MODELS_KEYS = ["modelParameters", "testData", "evaluators", "responseFormat", "jsonSchema"];

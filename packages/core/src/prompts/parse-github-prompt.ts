@@ -1,12 +1,12 @@
 import { assignCaseIds, type CaseDraft, readCaseRecord } from "../cases/case-record.ts";
+import { formatDidYouMean } from "../text/suggest.ts";
 import type { Case, ModelParams } from "../types.ts";
+import { type PathSegment, parseYamlSource } from "../yaml/source.ts";
 import { readGithubEvaluators } from "./github-evaluators.ts";
 import { describeValue, IssueCollector, isRecord } from "./issue-collector.ts";
 import { readModelParam } from "./model-params.ts";
 import { readMessages } from "./read-messages.ts";
-import { formatDidYouMean } from "./suggest-name.ts";
 import type { ParsedPrompt } from "./types.ts";
-import { type PathSegment, parseYamlSource } from "./yaml-source.ts";
 
 const TOP_KEYS = [
   "name",

@@ -1,9 +1,9 @@
+import { formatDidYouMean } from "../text/suggest.ts";
 import type { ModelParams } from "../types.ts";
+import { parseYamlSource } from "../yaml/source.ts";
 import { describeValue, IssueCollector, isRecord } from "./issue-collector.ts";
 import { MODEL_PARAM_KEYS, readModelParam, readResponseFormat } from "./model-params.ts";
-import { formatDidYouMean } from "./suggest-name.ts";
 import type { ParsedPrompt, PromptMessageTemplate } from "./types.ts";
-import { parseYamlSource } from "./yaml-source.ts";
 
 const META_KEYS = ["system", "model", "name", "description"] as const;
 const FRONT_MATTER_KEYS = [...META_KEYS, "response_format", ...MODEL_PARAM_KEYS];

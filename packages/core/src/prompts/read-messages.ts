@@ -1,8 +1,8 @@
+import { formatDidYouMean } from "../text/suggest.ts";
 import type { ChatRole } from "../types.ts";
+import type { PathSegment } from "../yaml/source.ts";
 import { describeValue, type IssueCollector, isRecord } from "./issue-collector.ts";
-import { formatDidYouMean } from "./suggest-name.ts";
 import type { PromptMessageTemplate } from "./types.ts";
-import type { PathSegment } from "./yaml-source.ts";
 
 /** Roles a prompt message may have. */
 export const CHAT_ROLES: readonly ChatRole[] = ["system", "developer", "user", "assistant"];

@@ -151,7 +151,9 @@ export const runResultSchema = z.object({
   suites: z.record(z.string(), suiteResultSchema),
   stats: z.object({
     plannedCalls: z.number().int().min(0),
-    /** Requests sent over the network (retries not counted). */
+    /** Calls made by LLM-judge scorers (answered like any other call: cache, dedup, retries). */
+    judgeCalls: z.number().int().min(0),
+    /** Requests sent to providers for model and judge calls (retries not counted; cache hits are not requests). */
     requests: z.number().int().min(0),
     cacheHits: z.number().int().min(0),
     /** Identical calls within the run answered by one request. */

@@ -112,7 +112,8 @@ export class RequestExecutor {
   async #executeOnce(key: string, request: ModelRequest, endpoint: Endpoint): Promise<ExecutionOutcome> {
     const cache = this.#options.cache;
     if (cache) {
-      const hit = await cache.get(key);
+      // A cache that cannot be read is a miss: the call is made, never failed for it.
+      const hit = await cache.get(key).catch(() => undefined);
       if (hit) {
         this.stats.cacheHits++;
         return { ok: true, response: hit, cached: true, latencyMs: 0, attempts: 0 };
@@ -127,20 +128,19 @@ export class RequestExecutor {
         return { ok: false, error: cancelled(), latencyMs: this.#now() - started, attempts };
       }
       const release = await limiter.acquire();
+      // The run may have been aborted while this request waited for a slot: do not send it.
+      if (outer?.aborted) {
+        release();
+        return { ok: false, error: cancelled(), latencyMs: this.#now() - started, attempts };
+      }
       attempts++;
       this.stats.requests++;
       const attemptStart = this.#now();
+      const timeout = AbortSignal.timeout(endpoint.timeoutMs);
       let result: Awaited<ReturnType<Provider["complete"]>>;
       try {
-        const timeout = AbortSignal.timeout(endpoint.timeoutMs);
         const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
         result = await endpoint.provider.complete(request, { signal });
-        if (!result.ok && timeout.aborted && !outer?.aborted) {
-          result = {
-            ok: false,
-            error: { kind: "timeout", message: `no answer within ${endpoint.timeoutMs} ms`, retryable: true },
-          };
-        }
       } catch (error) {
         // Providers should not throw; if one does, the failure is still data on the case.
         result = {
@@ -150,12 +150,19 @@ export class RequestExecutor {
       } finally {
         release();
       }
+      if (!result.ok && timeout.aborted && !outer?.aborted) {
+        result = {
+          ok: false,
+          error: { kind: "timeout", message: `no answer within ${endpoint.timeoutMs} ms`, retryable: true },
+        };
+      }
       if (result.ok) {
         const response: StoredResponse = { output: result.output };
         if (result.usage) response.usage = result.usage;
         if (result.model) response.model = result.model;
         if (result.finishReason) response.finishReason = result.finishReason;
-        if (cache && !this.#options.cacheReadOnly) await cache.set(key, response);
+        // A failed cache write loses nothing but a later hit: the answer is still this call's.
+        if (cache && !this.#options.cacheReadOnly) await cache.set(key, response).catch(() => undefined);
         return { ok: true, response, cached: false, latencyMs: this.#now() - attemptStart, attempts };
       }
       if (!result.error.retryable || attempts > endpoint.maxRetries || outer?.aborted) {

@@ -107,7 +107,8 @@ export async function runEval(
     return priceCache.get(id);
   };
 
-  const judge = createJudge(config, executor, endpointFor, priceOf);
+  const judgeStats = { calls: 0 };
+  const judge = createJudge(config, executor, endpointFor, priceOf, judgeStats);
   const runtime: ScorerRuntime = { judge };
   if (options.loadCustomScorer) runtime.loadCustom = options.loadCustomScorer;
 
@@ -161,6 +162,10 @@ export async function runEval(
     }),
   );
 
+  // The answers are in hand: a cache that cannot be written costs later hits, never this run's result.
+  await options.cache?.close?.().catch((error: unknown) => {
+    warnings.push(`the response cache could not be written: ${(error as Error).message ?? String(error)}`);
+  });
   const lifecycles = await collectLifecycles(config, options);
   const suites: Record<string, SuiteResult> = {};
   for (const suite of config.suites) {
@@ -169,7 +174,10 @@ export async function runEval(
   }
 
   const allSamples = [...samples.values()];
-  const spentKnown = allSamples.every((s) => s.cached || (s.costUsd !== null && s.judgeCostUsd !== null));
+  // A failed call bills nothing; only an answered call at an unknown price makes the spend unknown.
+  const spentKnown = allSamples.every(
+    (s) => s.status === "error" || s.cached || (s.costUsd !== null && s.judgeCostUsd !== null),
+  );
   const spent = allSamples.reduce(
     (sum, s) => sum + (s.cached ? 0 : (s.costUsd ?? 0)) + (s.judgeCostUsd ?? 0),
     0,
@@ -185,6 +193,7 @@ export async function runEval(
     suites,
     stats: {
       plannedCalls: total,
+      judgeCalls: judgeStats.calls,
       requests: executor.stats.requests - executor.stats.retries,
       cacheHits: executor.stats.cacheHits,
       deduplicated: executor.stats.deduplicated,
@@ -266,8 +275,10 @@ function createJudge(
   executor: RequestExecutor,
   endpointFor: (resolved: ResolvedProvider) => Endpoint,
   priceOf: (model: string, baseURL: string) => ModelPrice | undefined,
+  stats: { calls: number },
 ): JudgeCall {
   return async (req) => {
+    stats.calls++;
     const model = req.model ?? config.judge.model;
     if (!model) return { ok: false, error: "no judge model configured (set judge.model in the config)" };
     const provider = config.judge.provider;

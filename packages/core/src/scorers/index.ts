@@ -37,6 +37,5 @@ export {
   scorerConfigSchema,
 } from "./schema.ts";
 export { combineScores, createScorer, createScorers, DEFAULT_THRESHOLDS } from "./scorers.ts";
-export { computeLevenshteinDistance, suggestClosest } from "./suggest.ts";
 export { computeLevenshteinSimilarity, computeTokenF1, tokenizeWords } from "./text.ts";
 export type * from "./types.ts";

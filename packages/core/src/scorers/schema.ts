@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { suggestClosest } from "../text/suggest.ts";
 import { compileJsonSchema } from "./json-schema.ts";
-import { suggestClosest } from "./suggest.ts";
 
 /** Every scorer key a `scorers:` list entry may use, in the order error messages list them. */
 export const SCORER_KINDS = [

@@ -1,4 +1,4 @@
-import { computeLevenshteinDistance } from "./suggest.ts";
+import { computeLevenshteinDistance } from "../text/suggest.ts";
 
 /** Quote text for a reason line: JSON-escaped (newlines visible), cut to `maxChars` code points with `…`. */
 export function quoteText(text: string, maxChars = 80): string {

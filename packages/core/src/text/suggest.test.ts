@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { SCORER_KINDS } from "./schema.ts";
-import { computeLevenshteinDistance, suggestClosest } from "./suggest.ts";
+import { SCORER_KINDS } from "../scorers/schema.ts";
+import { computeLevenshteinDistance, formatDidYouMean, suggestClosest } from "./suggest.ts";
 
 describe("computeLevenshteinDistance", () => {
   it.each<[string, string, number]>([
@@ -44,5 +44,28 @@ describe("suggestClosest", () => {
   it("prefers the closest candidate, then the earlier one", () => {
     expect(suggestClosest("cat", ["cut", "cast", "cat"])).toBe("cat");
     expect(suggestClosest("bat", ["cat", "hat"])).toBe("cat");
+  });
+});
+
+describe("suggestClosest without prefix matching", () => {
+  it.each<[string, readonly string[], string | undefined]>([
+    ["similar", SCORER_KINDS, undefined],
+    ["expectedAnswer", ["expected", "cluster"], undefined],
+    ["clusterName", ["expected", "cluster"], undefined],
+    ["expcted", ["expected", "cluster"], "expected"],
+    ["Cluster", ["expected", "cluster"], "cluster"],
+  ])("%s → %s", (word, candidates, expected) => {
+    expect(suggestClosest(word, candidates, { matchPrefix: false })).toBe(expected);
+  });
+});
+
+describe("formatDidYouMean", () => {
+  it("names the closest candidate", () => {
+    expect(formatDidYouMean("usr", ["system", "user", "assistant"])).toBe(' (did you mean "user"?)');
+    expect(formatDidYouMean("topP", ["temperature", "top_p"])).toBe(' (did you mean "top_p"?)');
+  });
+
+  it("is empty when nothing is close", () => {
+    expect(formatDidYouMean("zzz", ["system", "user"])).toBe("");
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Edit distance and "did you mean" suggestions, shared by the scorer schema and the config parser.
+ * Edit distance and "did you mean" suggestions, shared by every parser of user files: the config, scorers,
+ * prompts and cases.
  */
 
 /**
@@ -29,13 +30,28 @@ export function computeLevenshteinDistance(a: string, b: string): number {
   return previous[right.length]!;
 }
 
+/** How `suggestClosest` decides that a candidate is close enough to suggest. */
+export interface SuggestOptions {
+  /**
+   * Also count a candidate as close when one of the two is a prefix of the other (both at least 3 characters),
+   * so `similar` suggests `similarity`. Default true; turn it off where a suggestion turns a value into an error
+   * (a case variable `expectedAnswer` must not be read as a misspelt `expected`).
+   */
+  matchPrefix?: boolean;
+}
+
 /**
  * The candidate a mistyped `word` most likely meant, or `undefined` when none is close enough. Comparison
  * ignores case, `_` and `-` (so `starts_with` suggests `startsWith`); a candidate is close when its edit distance
- * is at most a third of the word's length (at least 1), or when one is a prefix of the other (`similar` →
- * `similarity`). Ties go to the earlier candidate.
+ * is at most a third of the word's length (at least 1), or (unless `matchPrefix: false`) when one is a prefix of
+ * the other (`similar` → `similarity`). Ties go to the earlier candidate.
  */
-export function suggestClosest(word: string, candidates: readonly string[]): string | undefined {
+export function suggestClosest(
+  word: string,
+  candidates: readonly string[],
+  options: SuggestOptions = {},
+): string | undefined {
+  const matchPrefix = options.matchPrefix ?? true;
   const fold = (text: string): string => text.toLowerCase().replace(/[-_\s]/g, "");
   const target = fold(word);
   if (target.length === 0) return undefined;
@@ -46,9 +62,21 @@ export function suggestClosest(word: string, candidates: readonly string[]): str
     if (folded.length === 0) continue;
     let distance = computeLevenshteinDistance(target, folded);
     const isPrefix =
-      Math.min(target.length, folded.length) >= 3 && (folded.startsWith(target) || target.startsWith(folded));
+      matchPrefix &&
+      Math.min(target.length, folded.length) >= 3 &&
+      (folded.startsWith(target) || target.startsWith(folded));
     if (distance > limit && isPrefix) distance = limit;
     if (distance <= limit && (best === undefined || distance < best.distance)) best = { candidate, distance };
   }
   return best?.candidate;
+}
+
+/** ` (did you mean "x"?)` when a candidate is close to `word` (see `suggestClosest`), else an empty string. */
+export function formatDidYouMean(
+  word: string,
+  candidates: readonly string[],
+  options: SuggestOptions = {},
+): string {
+  const suggestion = suggestClosest(word, candidates, options);
+  return suggestion === undefined ? "" : ` (did you mean "${suggestion}"?)`;
 }
