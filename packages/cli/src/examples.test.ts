@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { cp, readFile } from "node:fs/promises";
 import path from "node:path";
 import { planRun, type RunResult, runEval, runResultSchema } from "@promptfirst/core";
 import { loadConfig } from "@promptfirst/core/node";
@@ -9,17 +9,27 @@ import {
   RecordingProvider,
   saveRecording,
 } from "@promptfirst/providers";
-import { EXAMPLE_MODELS, startMockOpenAI } from "@promptfirst/test-utils";
+import { EXAMPLES, startMockOpenAI } from "@promptfirst/test-utils";
 import { describe, expect, it } from "vitest";
 import { makeTempDir, REPO_ROOT, runCli } from "./test-helpers.ts";
 
 const UPDATE = process.env.UPDATE_RECORDINGS === "1";
 
+/** The example as a pull request leaves it: its files with `pr/<variant>/` laid over them, in a temp dir. */
+async function materialize(name: string, variant?: string): Promise<string> {
+  const source = path.join(REPO_ROOT, "examples", name);
+  if (!variant) return source;
+  const dir = path.join(await makeTempDir(), name);
+  await cp(source, dir, { recursive: true });
+  await cp(path.join(source, "pr", variant), dir, { recursive: true });
+  return dir;
+}
+
 /** Record an example's calls from its scripted loopback model, keyed by the requests the config plans. */
-async function recordExample(name: string): Promise<RecordingFile["entries"]> {
-  const server = await startMockOpenAI({ respond: EXAMPLE_MODELS[name]! });
+async function recordExample(name: string, variant?: string): Promise<RecordingFile["entries"]> {
+  const server = await startMockOpenAI({ respond: EXAMPLES[name]!.model });
   try {
-    const loaded = await loadConfig(path.join(REPO_ROOT, "examples", name, "promptfirst.yaml"));
+    const loaded = await loadConfig(path.join(await materialize(name, variant), "promptfirst.yaml"));
     const recorders: RecordingProvider[] = [];
     const result = await runEval(loaded, planRun(loaded), {
       createProvider: () => {
@@ -39,12 +49,14 @@ async function recordExample(name: string): Promise<RecordingFile["entries"]> {
   }
 }
 
-describe.each(Object.keys(EXAMPLE_MODELS))("example %s", (name) => {
+describe.each(Object.keys(EXAMPLES))("example %s", (name) => {
   const dir = path.join(REPO_ROOT, "examples", name);
   const recordingFile = path.join(dir, "recording.json");
 
   it("has a recording that matches its scripted model (UPDATE_RECORDINGS=1 rewrites it)", async () => {
     const entries = await recordExample(name);
+    for (const variant of EXAMPLES[name]!.pullRequests)
+      Object.assign(entries, await recordExample(name, variant));
     if (UPDATE) await saveRecording(recordingFile, entries);
     const committed = await loadRecording(recordingFile);
     expect(Object.keys(committed.entries).sort()).toEqual(Object.keys(entries).sort());

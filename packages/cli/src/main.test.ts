@@ -145,7 +145,9 @@ describe("promptfirst CLI", () => {
       const dir = await makeTempDir();
       await writeProject(dir, echo.baseURL);
       const run = await runCli(["eval", "-o", "r.json"], { cwd: dir, env: { TEST_API_KEY: SECRET } });
-      expect(run.code).toBe(0);
+      // A refused key is a setup problem: exit 2, with the endpoint's message (masked) on stderr.
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("3 call(s) could not be made: 401 Incorrect API key provided: ***");
       const written = await readFile(path.join(dir, "r.json"), "utf8");
       expect(written).toContain("Incorrect API key provided: ***");
       expect(written).not.toContain(SECRET);

@@ -84,6 +84,8 @@ export type ProviderResponse =
       /** Model name the endpoint reports having used. */
       model?: string;
       finishReason?: string;
+      /** Answered from a recording, not by the endpoint: no money was spent and no latency measured. */
+      replayed?: boolean;
     }
   | { ok: false; error: ProviderError };
 

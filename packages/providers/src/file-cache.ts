@@ -126,9 +126,13 @@ export class FileCache implements ResponseCache {
       const buffer = Buffer.alloc(location.length);
       const handle = await this.#handle(location.segment);
       await handle.read(buffer, 0, location.length, location.start);
-      return this.#decode(key, buffer.toString("utf8"));
+      const response = this.#decode(key, buffer.toString("utf8"));
+      // A damaged entry is forgotten, so the fresh answer the run gets next is stored again.
+      if (!response) this.#index.delete(key);
+      return response;
     } catch {
       this.corrupt++;
+      this.#index.delete(key);
       return undefined;
     }
   }

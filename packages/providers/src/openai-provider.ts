@@ -1,10 +1,12 @@
-import type {
-  ModelLifecycle,
-  ModelRequest,
-  Provider,
-  ProviderError,
-  ProviderResponse,
-  Usage,
+import {
+  inferProviderFromBaseURL,
+  type ModelLifecycle,
+  type ModelRequest,
+  type Provider,
+  type ProviderError,
+  type ProviderResponse,
+  SELF_HOSTED_PROVIDER,
+  type Usage,
 } from "@promptfirst/core";
 import OpenAI from "openai";
 import { z } from "zod";
@@ -59,24 +61,16 @@ const modelSchema = z.object({
   shutdown_date: z.string().nullish(),
 });
 
-const LOCAL_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0|host\.docker\.internal)$/;
-
-/** Whether an endpoint is self-hosted on this machine (Ollama, vLLM, llama.cpp), where no key is needed. */
+/**
+ * Whether an endpoint is self-hosted (Ollama, vLLM, llama.cpp on this machine or a service container), where no
+ * key is needed: the same rule the price table uses to bill such endpoints nothing.
+ */
 export function isLocalEndpoint(baseURL: string): boolean {
-  try {
-    return LOCAL_HOST.test(new URL(baseURL).hostname);
-  } catch {
-    return false;
-  }
+  return inferProviderFromBaseURL(baseURL) === SELF_HOSTED_PROVIDER;
 }
 
 function isAzure(baseURL: string): boolean {
-  try {
-    const host = new URL(baseURL).hostname;
-    return /\.(openai\.azure\.com|services\.ai\.azure\.com|cognitiveservices\.azure\.com)$/.test(host);
-  } catch {
-    return false;
-  }
+  return inferProviderFromBaseURL(baseURL) === "azure";
 }
 
 /** Parse `retry-after-ms` / `retry-after` (seconds or an HTTP date) into milliseconds. */

@@ -97,7 +97,7 @@ export class ReplayProvider implements Provider {
         },
       };
     }
-    return { ok: true, ...entry.response };
+    return { ok: true, ...entry.response, replayed: true };
   }
 }
 

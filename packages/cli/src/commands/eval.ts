@@ -140,8 +140,17 @@ export async function executeEval(
     const file = path.resolve(io.cwd, options.record);
     const entries: RecordingFile["entries"] = {};
     for (const recorder of recorders) Object.assign(entries, recorder.entries());
-    await saveRecording(file, entries);
-    if (!options.quiet) io.stderr(`recorded ${Object.keys(entries).length} responses to ${options.record}\n`);
+    // Add to an existing recording rather than replace it: recording one suite keeps the others' answers, and
+    // gate's base and head runs share one file. Secrets are masked in what is stored.
+    const existing = await loadRecording(file).catch((error: unknown) => {
+      if ((error as { code?: string }).code === "FILE_NOT_FOUND") return undefined;
+      throw error;
+    });
+    const merged = JSON.parse(redactor.redact(JSON.stringify({ ...existing?.entries, ...entries })));
+    await saveRecording(file, merged as RecordingFile["entries"]);
+    if (!options.quiet) {
+      io.stderr(`recorded ${Object.keys(entries).length} responses to ${options.record}\n`);
+    }
   }
 
   const redacted = JSON.parse(redactor.redact(JSON.stringify(result))) as RunResult;
@@ -179,14 +188,21 @@ class LazyReplayProvider implements Provider {
   }
 }
 
+/**
+ * Failures the user must fix before results mean anything: no key, a key the endpoint refuses, a model it does
+ * not have, a recording that lacks the request. They make `eval` exit 2 instead of reporting a scored run.
+ */
+const BLOCKING_KINDS = new Set(["no_api_key", "not_recorded", "auth", "not_found"]);
+
 function findBlocking(result: RunResult): EvalOutcome["blocking"] {
   const counts = new Map<string, { kind: string; message: string; count: number }>();
   for (const suite of Object.values(result.suites)) {
     for (const candidate of Object.values(suite.candidates)) {
       for (const c of candidate.cases) {
         for (const s of c.samples) {
-          if (!s.error || (s.error.kind !== "no_api_key" && s.error.kind !== "not_recorded")) continue;
-          const key = s.error.kind === "no_api_key" ? s.error.message : s.error.kind;
+          if (!s.error || !BLOCKING_KINDS.has(s.error.kind)) continue;
+          const key =
+            s.error.kind === "not_recorded" ? s.error.kind : `${s.error.kind}\u0000${s.error.message}`;
           const entry = counts.get(key) ?? { kind: s.error.kind, message: s.error.message, count: 0 };
           entry.count++;
           counts.set(key, entry);

@@ -3,6 +3,7 @@ import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { computeLineColumn, locateJsonSyntaxError } from "../cases/json-syntax.ts";
 import type { LoadedCandidate, LoadedConfig, LoadedSuite, ResolvedProvider } from "../config/loaded.ts";
+import { adaptModelIdForEndpoint } from "../config/model-id.ts";
 import { parseConfig } from "../config/parse.ts";
 import type { CandidateConfig, Config, ProviderConfig, SuiteConfig } from "../config/schema.ts";
 import { DEFAULTS } from "../defaults.ts";
@@ -12,7 +13,7 @@ import {
   PromptfirstError,
   type PromptfirstErrorCode,
 } from "../errors.ts";
-import { inferProviderFromBaseURL } from "../pricing/index.ts";
+import { inferProviderFromBaseURL, SELF_HOSTED_PROVIDER } from "../pricing/index.ts";
 import type { ParsedPrompt } from "../prompts/index.ts";
 import { compileJsonSchema, type ScorerConfig, scorerConfigSchema } from "../scorers/index.ts";
 import type { Case, ModelParams } from "../types.ts";
@@ -161,6 +162,10 @@ export async function loadConfig(configPath: string, options: LoadConfigOptions 
   }
 
   const judgeProvider = resolveProvider(dir, config.provider, config.judge?.provider);
+  const judgeKeyProblem = findInheritedKeyProblem(defaultProvider, config.judge?.provider);
+  if (judgeKeyProblem) {
+    problems.add("CONFIG_INVALID", { ...where(["judge", "provider"]), message: judgeKeyProblem });
+  }
   if (problems.count > 0) {
     throw PromptfirstError.fromIssues(
       problems.code,
@@ -221,8 +226,8 @@ async function loadSuite(
     return `${w.file}${w.line === undefined ? "" : `:${w.line}`}: ${w.path}`;
   };
   const track = (abs: string, content: string): void => {
-    files.add(ctx.display(abs));
-    ctx.hashParts.push(`${ctx.display(abs)}\u0000${content}`);
+    files.add(relativeToConfig(ctx.dir, abs));
+    ctx.hashParts.push(`${relativeToConfig(ctx.dir, abs)}\u0000${content}`);
   };
 
   // Prompts first: a GitHub Models .prompt.yml may carry the suite's cases and scorers.
@@ -315,7 +320,7 @@ async function loadSuite(
     );
     if (loaded) {
       candidates.push(loaded);
-      if (loaded.fineTune) files.add(ctx.display(loaded.fineTune.trainingDataPath));
+      if (loaded.fineTune) files.add(relativeToConfig(ctx.dir, loaded.fineTune.trainingDataPath));
     }
   }
 
@@ -439,6 +444,9 @@ async function resolveCandidate(
   ctx: SuiteContext,
 ): Promise<LoadedCandidate | undefined> {
   const provider = resolveProvider(ctx.dir, ctx.config.provider, candidate.provider);
+  const keyProblem = findInheritedKeyProblem(ctx.defaultProvider, candidate.provider);
+  if (keyProblem)
+    ctx.problems.add("CONFIG_INVALID", { ...ctx.where([...base, "provider"]), message: keyProblem });
   const params: ModelParams = { ...parsed.template.params, ...candidate.params };
   for (const key of ["temperature", "top_p", "max_tokens", "seed"] as const) {
     if (candidate[key] !== undefined) params[key] = candidate[key];
@@ -479,13 +487,10 @@ async function resolveCandidate(
   return loaded;
 }
 
-/** A prompt file's model; GitHub Models ids (`openai/gpt-4o-mini`) lose the publisher on OpenAI's own endpoints. */
+/** A prompt file's model, adapted to the endpoint (GitHub Models ids lose the publisher on OpenAI's own). */
 function modelFromPrompt(parsed: ParsedPrompt, baseURL: string): string | undefined {
   const model = parsed.template.model;
-  if (!model) return undefined;
-  const provider = inferProviderFromBaseURL(baseURL);
-  if ((provider === "openai" || provider === "azure") && model.startsWith("openai/")) return model.slice(7);
-  return model;
+  return model ? adaptModelIdForEndpoint(model, baseURL) : undefined;
 }
 
 /** `training data file "training/x.jsonl" not found`, with where it was looked for when that differs. */
@@ -509,4 +514,30 @@ async function capture<T>(problems: Problems, file: string, load: () => Promise<
     }
     throw error;
   }
+}
+
+/** A path relative to the config's directory, with forward slashes: stable whatever the working directory. */
+function relativeToConfig(configDir: string, absolute: string): string {
+  return path.relative(configDir, absolute).split(path.sep).join("/");
+}
+
+/**
+ * A key must never travel to a host it was not meant for: a provider override that moves to another host and
+ * names no `apiKeyEnv` would otherwise send the top-level provider's key there. Self-hosted endpoints need no key.
+ */
+export function findInheritedKeyProblem(
+  outer: ResolvedProvider,
+  override: ProviderConfig | undefined,
+): string | undefined {
+  if (!override?.baseURL || override.apiKeyEnv !== undefined || override.type === "replay") return undefined;
+  const hostOf = (url: string): string | undefined => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return undefined;
+    }
+  };
+  if (hostOf(override.baseURL) === hostOf(outer.baseURL)) return undefined;
+  if (inferProviderFromBaseURL(override.baseURL) === SELF_HOSTED_PROVIDER) return undefined;
+  return `sends requests to ${hostOf(override.baseURL)} but names no apiKeyEnv, so it would send ${outer.apiKeyEnv} (the key for ${hostOf(outer.baseURL)}) there; set provider.apiKeyEnv to the variable that holds this endpoint's key`;
 }

@@ -163,6 +163,8 @@ export class RequestExecutor {
         if (result.finishReason) response.finishReason = result.finishReason;
         // A failed cache write loses nothing but a later hit: the answer is still this call's.
         if (cache && !this.#options.cacheReadOnly) await cache.set(key, response).catch(() => undefined);
+        // A replayed answer is like a cached one: nothing was spent, no latency was measured.
+        if (result.replayed) return { ok: true, response, cached: true, latencyMs: 0, attempts };
         return { ok: true, response, cached: false, latencyMs: this.#now() - attemptStart, attempts };
       }
       if (!result.error.retryable || attempts > endpoint.maxRetries || outer?.aborted) {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { LoadedCandidate, LoadedConfig, LoadedSuite, ResolvedProvider } from "../config/loaded.ts";
+import { adaptModelIdForEndpoint } from "../config/model-id.ts";
 import type { PlannedCall, RunPlan } from "../plan.ts";
 import { computeCostUsd, lookupLifecycle, resolvePrice } from "../pricing/index.ts";
 import { computeRequestKey, stringifyCanonical } from "../request-key.ts";
@@ -116,6 +117,8 @@ export async function runEval(
   for (const suite of config.suites) {
     suiteScorers.set(suite.name, createScorers(suite.scorers, runtime, { baseDir: config.dir, index: 0 }));
   }
+  // Load custom scorer modules and JSON Schemas before the first paid call: a broken one stops the run here.
+  await Promise.all([...suiteScorers.values()].flat().map((scorer) => scorer.prepare()));
 
   const total = plan.calls.length;
   let done = 0;
@@ -174,6 +177,7 @@ export async function runEval(
   }
 
   const allSamples = [...samples.values()];
+  warnings.push(...describeScorerFailures(plan, samples));
   // A failed call bills nothing; only an answered call at an unknown price makes the spend unknown.
   const spentKnown = allSamples.every(
     (s) => s.status === "error" || s.cached || (s.costUsd !== null && s.judgeCostUsd !== null),
@@ -279,9 +283,10 @@ function createJudge(
 ): JudgeCall {
   return async (req) => {
     stats.calls++;
-    const model = req.model ?? config.judge.model;
-    if (!model) return { ok: false, error: "no judge model configured (set judge.model in the config)" };
+    const configured = req.model ?? config.judge.model;
+    if (!configured) return { ok: false, error: "no judge model configured (set judge.model in the config)" };
     const provider = config.judge.provider;
+    const model = adaptModelIdForEndpoint(configured, provider.baseURL);
     const request: ModelRequest = {
       baseURL: provider.baseURL,
       model,
@@ -325,7 +330,8 @@ async function collectLifecycles(
             );
           }
           const fromEndpoint = await fetched.get(key);
-          if (fromEndpoint?.shutdownDate) found = fromEndpoint;
+          // A fact the config states wins; otherwise the endpoint's is fresher than the built-in table.
+          if (fromEndpoint?.shutdownDate && found?.source !== "config") found = fromEndpoint;
         }
         if (found?.shutdownDate || found?.deprecated) {
           out.set(candidate, found);
@@ -416,4 +422,22 @@ function assembleSuite(
   if (suite.target !== undefined) result.target = suite.target;
   if (suite.volume !== undefined) result.volume = suite.volume;
   return result;
+}
+
+/** One warning per suite and scorer that failed to score (a judge call that failed, a custom scorer that threw). */
+function describeScorerFailures(plan: RunPlan, samples: Map<PlannedCall, SampleResult>): string[] {
+  const failures = new Map<string, { count: number; reason: string }>();
+  for (const call of plan.calls) {
+    for (const score of samples.get(call)?.scores ?? []) {
+      if (score.metadata?.error !== true) continue;
+      const key = `${call.suite}\u0000${score.name}`;
+      const entry = failures.get(key) ?? { count: 0, reason: score.reason };
+      entry.count++;
+      failures.set(key, entry);
+    }
+  }
+  return [...failures].map(([key, { count, reason }]) => {
+    const [suite, scorer] = key.split("\u0000");
+    return `suite "${suite}": scorer "${scorer}" could not score ${count} sample(s), which count as 0: ${reason}`;
+  });
 }

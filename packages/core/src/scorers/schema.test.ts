@@ -227,7 +227,8 @@ describe("scorerConfigSchema: mistakes get one precise message", () => {
       [
         {
           path: "judge.prompt",
-          message: "the judge prompt must contain {{output}}, where the output to grade goes",
+          message:
+            "the judge prompt must contain {{output}} (or {{completion}}), where the output to grade goes",
         },
       ],
     ],

@@ -197,7 +197,10 @@ const judgeObjectSchema = z
   .strictObject({
     /** What a good output does; the judge grades against it. */
     rubric: textSchema("rubric").optional(),
-    /** A complete judge prompt template ({{output}}, {{expected}}, {{input}}, case vars). */
+    /**
+     * A complete judge prompt template ({{output}} — or {{completion}}, as GitHub Models prompts write it —,
+     * {{expected}}, {{input}}, case vars).
+     */
     prompt: textSchema("prompt").optional(),
     /** Replaces the default judge system message. */
     system: textSchema("system").optional(),
@@ -214,11 +217,12 @@ const judgeObjectSchema = z
     if (judge.rubric === undefined && judge.prompt === undefined) {
       ctx.addIssue({ code: "custom", path: [], message: "judge needs a rubric or a prompt" });
     }
-    if (judge.prompt !== undefined && !/\{\{\s*output\s*\}\}/.test(judge.prompt)) {
+    if (judge.prompt !== undefined && !/\{\{\s*(output|completion)\s*\}\}/.test(judge.prompt)) {
       ctx.addIssue({
         code: "custom",
         path: ["prompt"],
-        message: "the judge prompt must contain {{output}}, where the output to grade goes",
+        message:
+          "the judge prompt must contain {{output}} (or {{completion}}), where the output to grade goes",
       });
     }
     const seen = new Set<string>();

@@ -420,10 +420,9 @@ function buildJudge(config: JudgeScorerConfig, build: BuildContext): Evaluator {
       let messages: JudgeRequest["messages"];
       try {
         if (settings.prompt !== undefined) {
-          const scope: Record<string, unknown> = {
-            ...buildScope(input),
-            output: fenceUntrusted("output", input.output),
-          };
+          const fenced = fenceUntrusted("output", input.output);
+          // GitHub Models' llm evaluators name the graded output {{completion}}.
+          const scope: Record<string, unknown> = { ...buildScope(input), output: fenced, completion: fenced };
           const inputText = input.input ?? input.vars.input;
           if (inputText !== undefined) scope.input = inputText;
           const rendered = renderTemplate(settings.prompt, scope, renderContext);

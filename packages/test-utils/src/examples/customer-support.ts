@@ -99,6 +99,41 @@ const QUESTIONS: Record<string, string> = {
   "Do you have a client for FreeBSD?": "linux-client",
 };
 
+/** The knowledge-base section each case's answer comes from (the cases' clusters). */
+const SECTION_OF: Record<string, string> = {
+  billing: "## Plans and billing",
+  accounts: "## Accounts",
+  restores: "## Backups and restores",
+  security: "## Security and privacy",
+  support: "## Support",
+};
+const CLUSTER_OF: Record<string, string> = {
+  "refund-window": "billing",
+  "refund-annual-late": "billing",
+  "family-plan-users": "billing",
+  "personal-price": "billing",
+  "annual-discount": "billing",
+  "invoice-location": "billing",
+  "bank-transfer": "billing",
+  "password-link-expiry": "accounts",
+  "two-factor-sms": "accounts",
+  "delete-account": "accounts",
+  "trash-retention": "restores",
+  "business-trash": "restores",
+  "file-versions": "restores",
+  "usb-restore": "restores",
+  "backup-schedule": "restores",
+  "large-files": "restores",
+  encryption: "security",
+  "lost-private-key": "security",
+  "data-location": "security",
+  "sell-data": "security",
+  "phone-support": "support",
+  "status-page": "support",
+  "tax-advice": "support",
+  "linux-client": "support",
+};
+
 function systemText(req: MockChatRequest): string {
   const system = req.messages.find((m) => m.role === "system");
   return typeof system?.content === "string" ? system.content : "";
@@ -135,9 +170,12 @@ export const customerSupportModel: MockRespond = (req) => {
           .replace(/^Customer question:\s*/, "")
           .trim();
         const id = QUESTIONS[question];
-        const withKb = /knowledge base/i.test(systemText(req));
         if (!id) return "I'm not sure; let me connect you with a specialist.";
-        return (withKb ? WITH_KB : WITHOUT_KB)[id]!;
+        // The model knows what the pasted knowledge base tells it: a section cut from the prompt is a guess.
+        const system = systemText(req);
+        const section = SECTION_OF[CLUSTER_OF[id]!]!;
+        const knows = /knowledge base/i.test(system) && system.includes(section);
+        return (knows ? WITH_KB : WITHOUT_KB)[id]!;
       })();
   return { content, usage: usageFor(req, content) };
 };

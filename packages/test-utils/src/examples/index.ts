@@ -3,7 +3,18 @@ import { customerSupportModel } from "./customer-support.ts";
 
 export { customerSupportModel } from "./customer-support.ts";
 
-/** The scripted model behind each offline example under `examples/`, by the example's folder name. */
-export const EXAMPLE_MODELS: Readonly<Record<string, MockRespond>> = {
-  "customer-support": customerSupportModel,
+/** An offline example under `examples/`: the scripted model that answers it, and its pull-request variants. */
+export interface ExampleDefinition {
+  /** The scripted loopback model its recording was made from. */
+  model: MockRespond;
+  /**
+   * Folders under `examples/<name>/pr/`, each a pull request's version of some files (overlaid on the example):
+   * the recording answers the base and every variant, so `promptfirst gate` runs offline on each.
+   */
+  pullRequests: readonly string[];
+}
+
+/** Every offline example, by its folder name under `examples/`. */
+export const EXAMPLES: Readonly<Record<string, ExampleDefinition>> = {
+  "customer-support": { model: customerSupportModel, pullRequests: ["trim-knowledge-base"] },
 };

@@ -1,0 +1,97 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PromptfirstError } from "../errors.ts";
+
+/** Run git with arguments (never through a shell) in `cwd`; resolves stdout, rejects with git's own message. */
+export function runGit(cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("git", args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) {
+        const message = (stderr || error.message).trim().split("\n")[0] ?? "git failed";
+        reject(new PromptfirstError("USAGE", `git ${args.join(" ")}: ${message}`));
+      } else resolve(stdout);
+    });
+  });
+}
+
+/** The top of the git work tree that holds `dir`; a PromptfirstError when `dir` is not in a git repository. */
+export async function findGitRoot(dir: string): Promise<string> {
+  try {
+    return (await runGit(dir, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    throw new PromptfirstError(
+      "USAGE",
+      `${dir} is not inside a git repository: comparing against a base needs git history (or use \`promptfirst compare\` on two result files)`,
+    );
+  }
+}
+
+/** The full commit id of `ref`, or a PromptfirstError naming the ref. */
+export async function resolveCommit(root: string, ref: string): Promise<string> {
+  try {
+    return (await runGit(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim();
+  } catch {
+    throw new PromptfirstError(
+      "USAGE",
+      `git ref "${ref}" not found in ${root}; name a branch, tag or commit (e.g. --base origin/main), and fetch it first in a shallow clone`,
+    );
+  }
+}
+
+/**
+ * The default base: the merge base of HEAD with the first of `main`, `origin/main`, `master`, `origin/master`
+ * that exists. A PromptfirstError when none does.
+ */
+export async function findDefaultBase(root: string): Promise<{ ref: string; sha: string }> {
+  for (const ref of ["main", "origin/main", "master", "origin/master"]) {
+    let sha: string;
+    try {
+      sha = await resolveCommit(root, ref);
+    } catch {
+      continue;
+    }
+    try {
+      const base = (await runGit(root, ["merge-base", "HEAD", sha])).trim();
+      return { ref: `merge-base(HEAD, ${ref})`, sha: base };
+    } catch {}
+  }
+  throw new PromptfirstError(
+    "USAGE",
+    "found no main or master branch to compare against; pass --base REF (a branch, tag or commit)",
+  );
+}
+
+/** Files that differ between `base` and the working tree (committed, staged, unstaged and untracked), repo-relative. */
+export async function listChangedFiles(root: string, base: string): Promise<string[]> {
+  const changed = await runGit(root, ["diff", "--name-only", "--no-renames", base]);
+  const untracked = await runGit(root, ["ls-files", "--others", "--exclude-standard"]);
+  return [...new Set([...changed.split("\n"), ...untracked.split("\n")].filter(Boolean))].sort();
+}
+
+/** A checkout of one commit in a temporary directory, to be removed with `remove()`. */
+export interface TemporaryWorktree {
+  dir: string;
+  sha: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * Check `sha` out into a temporary `git worktree` (detached), leaving the user's checkout untouched.
+ * `remove()` deletes it and prunes git's record of it.
+ */
+export async function addTemporaryWorktree(root: string, sha: string): Promise<TemporaryWorktree> {
+  const parent = await mkdtemp(path.join(tmpdir(), "promptfirst-base-"));
+  const dir = path.join(parent, "base");
+  await runGit(root, ["worktree", "add", "--detach", "--quiet", dir, sha]);
+  return {
+    dir,
+    sha,
+    async remove() {
+      await runGit(root, ["worktree", "remove", "--force", dir]).catch(() => undefined);
+      await rm(parent, { recursive: true, force: true });
+      await runGit(root, ["worktree", "prune"]).catch(() => undefined);
+    },
+  };
+}
