@@ -118,6 +118,6 @@ describe("examples/customer-support", () => {
     expect(kb.costPer1kUsd).toBeGreaterThan(0);
     // The knowledge base makes the prompt longer: the kb candidate costs more per call.
     expect(kb.costPerCallUsd!).toBeGreaterThan(bare.costPerCallUsd!);
-    expect(kb.clustered).toBe(true);
+    expect(kb.clustered).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { isPromptfirstError } from "@promptfirst/core";
+import { CompareUsageError, runCompareFromArgs } from "./commands/compare.ts";
 import { runEvalCommand } from "./commands/eval.ts";
+import { runGateFromArgs } from "./commands/gate.ts";
 import { type CliIO, SecretRedactor } from "./io.ts";
 import { VERSION } from "./version.ts";
 
@@ -13,6 +15,8 @@ Usage: promptfirst <command> [options]
 
 Commands:
   eval        Evaluate the config's suites and write a RunResult
+  compare     Compare two RunResults (base, head) and judge the quality, cost and errors gates
+  gate        Evaluate base and head of the suites a change touches, compare, and apply the gates
 
 Run \`promptfirst <command> --help\` for a command's options.
 `;
@@ -108,11 +112,19 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return EXIT.ok;
       case "eval":
         return await runEvalFromArgs(rest, io, redactor);
+      case "compare":
+        return await runCompareFromArgs(rest, io, redactor);
+      case "gate":
+        return await runGateFromArgs(rest, io, redactor);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")) {
+    if (
+      error instanceof UsageError ||
+      error instanceof CompareUsageError ||
+      (error as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")
+    ) {
       io.stderr(
         `promptfirst: ${(error as Error).message}\nRun \`promptfirst ${command ?? ""} --help\` for usage.\n`,
       );

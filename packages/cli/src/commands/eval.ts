@@ -36,6 +36,8 @@ export interface EvalOptions {
   replay?: string;
   quiet?: boolean;
   git?: { ref?: string; sha?: string };
+  /** Directory the config's files are named relative to in messages and results (default: the working directory). */
+  displayBase?: string;
 }
 
 /** What an evaluation produced. */
@@ -56,7 +58,10 @@ export async function executeEval(
   redactor: SecretRedactor,
 ): Promise<EvalOutcome> {
   const configPath = path.resolve(io.cwd, options.config);
-  const loaded = await loadConfig(configPath, { suites: options.suites, displayBase: io.cwd });
+  const loaded = await loadConfig(configPath, {
+    suites: options.suites,
+    displayBase: options.displayBase ?? io.cwd,
+  });
   const plan = planRun(loaded);
 
   let replay: { file: string; recording: RecordingFile } | undefined;
