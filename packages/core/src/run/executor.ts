@@ -136,11 +136,19 @@ export class RequestExecutor {
       attempts++;
       this.stats.requests++;
       const attemptStart = this.#now();
-      const timeout = AbortSignal.timeout(endpoint.timeoutMs);
+      // One controller per attempt, aborted by the timeout or by the run's signal. (Cheaper than
+      // AbortSignal.timeout + AbortSignal.any, which showed up in the engine's CPU profile.)
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new Error(`no answer within ${endpoint.timeoutMs} ms`));
+      }, endpoint.timeoutMs);
+      const onOuterAbort = (): void => controller.abort(outer?.reason);
+      outer?.addEventListener("abort", onOuterAbort, { once: true });
       let result: Awaited<ReturnType<Provider["complete"]>>;
       try {
-        const signal = outer ? AbortSignal.any([outer, timeout]) : timeout;
-        result = await endpoint.provider.complete(request, { signal });
+        result = await endpoint.provider.complete(request, { signal: controller.signal });
       } catch (error) {
         // Providers should not throw; if one does, the failure is still data on the case.
         result = {
@@ -148,9 +156,11 @@ export class RequestExecutor {
           error: { kind: "network", message: (error as Error).message ?? String(error), retryable: true },
         };
       } finally {
+        clearTimeout(timer);
+        outer?.removeEventListener("abort", onOuterAbort);
         release();
       }
-      if (!result.ok && timeout.aborted && !outer?.aborted) {
+      if (!result.ok && timedOut && !outer?.aborted) {
         result = {
           ok: false,
           error: { kind: "timeout", message: `no answer within ${endpoint.timeoutMs} ms`, retryable: true },

@@ -1,0 +1,171 @@
+import { z } from "zod";
+
+/** When the sticky comment is posted. */
+export const COMMENT_MODES = ["always", "on-change", "on-failure", "never"] as const;
+/** Which gates fail the step. */
+export const FAIL_ON_VALUES = ["any", "quality", "cost", "errors", "prompt-first", "never"] as const;
+/** How the prompt-first rule applies. */
+export const PROMPT_FIRST_MODES = ["enforce", "warn", "off"] as const;
+
+/** The Action's inputs, validated (names as in action.yml, camelCased). */
+export interface ActionInputs {
+  config: string;
+  githubToken: string;
+  apiKey: string;
+  baseURL?: string;
+  model?: string;
+  baseRef?: string;
+  minScore?: number;
+  maxScoreDrop: number;
+  maxCostIncrease: number;
+  maxMonthlyCost?: number;
+  maxErrorRate: number;
+  confidence: number;
+  promptFirst: (typeof PROMPT_FIRST_MODES)[number];
+  minFineTuneGain: number;
+  comment: (typeof COMMENT_MODES)[number];
+  failOn: (typeof FAIL_ON_VALUES)[number];
+  forceRun: boolean;
+  cacheDir: string;
+  reportDir: string;
+}
+
+/** One invalid input: its name, what was received, and what is allowed. */
+export interface InputProblem {
+  input: string;
+  received: string;
+  allowed: string;
+}
+
+/** Thrown when inputs are invalid; the message lists every problem, one per line. */
+export class InputError extends Error {
+  readonly problems: InputProblem[];
+
+  constructor(problems: InputProblem[]) {
+    super(
+      problems
+        .map((p) => `input "${p.input}": got ${JSON.stringify(p.received)}; allowed: ${p.allowed}`)
+        .join("\n"),
+    );
+    this.name = "InputError";
+    this.problems = problems;
+  }
+}
+
+const number = (min: number, max: number, exclusive = false) =>
+  z
+    .string()
+    .trim()
+    .transform((text, ctx) => {
+      const value = Number(text.endsWith("%") && max <= 1 ? Number(text.slice(0, -1)) / 100 : text);
+      const inRange = exclusive ? value > min && value < max : value >= min && value <= max;
+      if (text === "" || !Number.isFinite(value) || !inRange) {
+        ctx.addIssue({ code: "custom", message: "out of range" });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+interface Spec {
+  name: string;
+  allowed: string;
+  schema: z.ZodType;
+  optional?: boolean;
+}
+
+const SPECS: Record<keyof ActionInputs, Spec> = {
+  config: { name: "config", allowed: "a path to the config file", schema: z.string().min(1) },
+  githubToken: { name: "github-token", allowed: "a GitHub token", schema: z.string() },
+  apiKey: { name: "api-key", allowed: "the provider's API key from a secret", schema: z.string() },
+  baseURL: {
+    name: "base-url",
+    allowed: "an http(s) URL such as https://api.openai.com/v1",
+    schema: z.url({ protocol: /^https?$/ }),
+    optional: true,
+  },
+  model: { name: "model", allowed: "a model name", schema: z.string().min(1), optional: true },
+  baseRef: {
+    name: "base-ref",
+    allowed: "a commit, branch or tag",
+    schema: z.string().min(1),
+    optional: true,
+  },
+  minScore: {
+    name: "min-score",
+    allowed: "a number from 0 to 1 (or empty)",
+    schema: number(0, 1),
+    optional: true,
+  },
+  maxScoreDrop: { name: "max-score-drop", allowed: "a number from 0 to 1", schema: number(0, 1) },
+  maxCostIncrease: {
+    name: "max-cost-increase",
+    allowed: "a percentage of 0 or more, such as 20",
+    schema: number(0, Number.MAX_SAFE_INTEGER),
+  },
+  maxMonthlyCost: {
+    name: "max-monthly-cost",
+    allowed: "an amount in USD of 0 or more (or empty)",
+    schema: number(0, Number.MAX_SAFE_INTEGER),
+    optional: true,
+  },
+  maxErrorRate: { name: "max-error-rate", allowed: "a number from 0 to 1", schema: number(0, 1) },
+  confidence: {
+    name: "confidence",
+    allowed: "a number between 0.5 and 1 (exclusive), such as 0.95",
+    schema: number(0.5, 1, true),
+  },
+  promptFirst: {
+    name: "prompt-first",
+    allowed: PROMPT_FIRST_MODES.join(", "),
+    schema: z.enum(PROMPT_FIRST_MODES),
+  },
+  minFineTuneGain: { name: "min-fine-tune-gain", allowed: "a number from 0 to 1", schema: number(0, 1) },
+  comment: { name: "comment", allowed: COMMENT_MODES.join(", "), schema: z.enum(COMMENT_MODES) },
+  failOn: { name: "fail-on", allowed: FAIL_ON_VALUES.join(", "), schema: z.enum(FAIL_ON_VALUES) },
+  forceRun: {
+    name: "force-run",
+    allowed: "true or false",
+    schema: z
+      .enum(["true", "false", "True", "False", "TRUE", "FALSE"])
+      .transform((v) => v.toLowerCase() === "true"),
+  },
+  cacheDir: { name: "cache-dir", allowed: "a directory path", schema: z.string().min(1) },
+  reportDir: { name: "report-dir", allowed: "a directory path", schema: z.string().min(1) },
+};
+
+/** The defaults of action.yml, for inputs a runner leaves unset (e.g. when run outside `uses:`). */
+export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
+  config: "promptfirst.yaml",
+  "max-score-drop": "0.02",
+  "max-cost-increase": "20",
+  "max-error-rate": "0.05",
+  confidence: "0.95",
+  "prompt-first": "enforce",
+  "min-fine-tune-gain": "0.05",
+  comment: "always",
+  "fail-on": "any",
+  "force-run": "false",
+  "cache-dir": ".promptfirst/cache",
+  "report-dir": ".promptfirst/report",
+};
+
+/**
+ * Validate the Action's inputs. `read(name)` returns the raw input (`core.getInput`); empty means unset. Every
+ * invalid input is reported at once, each with its name, the value received and the values allowed.
+ */
+export function parseInputs(read: (name: string) => string): ActionInputs {
+  const problems: InputProblem[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(SPECS)) {
+    const raw = read(spec.name).trim() || INPUT_DEFAULTS[spec.name] || "";
+    if (raw === "" && (spec.optional || key === "githubToken" || key === "apiKey")) {
+      if (!spec.optional) out[key] = "";
+      continue;
+    }
+    const parsed = spec.schema.safeParse(raw);
+    if (parsed.success) out[key] = parsed.data;
+    else problems.push({ input: spec.name, received: raw, allowed: spec.allowed });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return out as unknown as ActionInputs;
+}
