@@ -29,6 +29,11 @@ export {
   scriptedModel,
 } from "./answers.ts";
 export * from "./examples/index.ts";
+/**
+ * The GitHub REST stand-in checked against GitHub's own API description (`@octokit/openapi`), and real webhook
+ * payloads from `@octokit/webhooks-examples`.
+ */
+export * from "./github/index.ts";
 /** The loopback OpenAI-compatible server. */
 export {
   /** Statuses injected when `faults.statuses` is not given: 429 and 500. */
