@@ -18,3 +18,4 @@ const shared = {
 await build({ ...shared, entryPoints: ["src/bin.ts"], outfile: "dist/promptfirst.js" });
 await build({ ...shared, entryPoints: ["bench/bench.ts"], outfile: "dist/bench.js" });
 await build({ ...shared, entryPoints: ["bench/mock-server.ts"], outfile: "dist/mock-server.js" });
+await build({ ...shared, entryPoints: ["bench/check-data.ts"], outfile: "dist/check-data-bench.js" });

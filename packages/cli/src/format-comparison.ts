@@ -4,13 +4,18 @@ import {
   formatChangePct,
   formatIdList,
   formatPoints,
+  formatPointsAbs,
   formatScorePercent,
   GATE_STATUS_SEVERITY,
   type Gate,
   type GateFinding,
   type GateStatus,
+  type PromptFirstFinding,
+  type PromptFirstReport,
+  type PromptFirstStatus,
   type RunIdentity,
   type SuiteComparison,
+  type SuitePromptFirst,
 } from "@promptfirst/core";
 import { formatDuration } from "./progress.ts";
 import { formatColumns, formatUsd } from "./summary.ts";
@@ -22,6 +27,8 @@ const STATUS_MARK: Readonly<Record<GateStatus | "info", string>> = {
   inconclusive: "~",
   "not evaluated": "–",
   unknown: "?",
+  warn: "!",
+  "not applicable": "○",
   info: "·",
 };
 
@@ -29,14 +36,157 @@ const GATE_LABELS = {
   quality: "quality",
   cost: "cost",
   errors: "errors",
-  promptFirst: "prompt-first",
+  promptFirst: "prompt first",
 } as const;
 
-/** `✓ cost`, `✗ quality failed`, `~ quality inconclusive`, `– errors not evaluated`, `? cost unknown`. */
+/**
+ * `✓ cost`, `✗ quality failed`, `~ quality inconclusive`, `– errors not evaluated`, `? cost unknown`,
+ * `! prompt first warning`, `○ prompt first not applicable`.
+ */
 function formatGateWord(label: string, status: GateStatus): string {
   if (status === "pass") return `✓ ${label}`;
   if (status === "fail") return `✗ ${label} failed`;
+  if (status === "warn") return `! ${label} warning`;
   return `${STATUS_MARK[status]} ${label} ${status}`;
+}
+
+/** The mark and words of a suite's prompt-first status. */
+const RULE_MARK: Readonly<Record<PromptFirstStatus, string>> = {
+  holds: "✓ holds",
+  violated: "✗ violated",
+  warning: "! warning",
+  "not applicable": "○ not applicable",
+};
+
+const FINDING_MARK: Readonly<Record<PromptFirstFinding["severity"], string>> = {
+  violation: "✗",
+  warning: "!",
+  info: "·",
+};
+
+const RECOMMENDATION_WORDS = {
+  prompt: "prompt",
+  "fine-tune": "fine-tune",
+  improve: "improve the prompt or the data",
+  "measure-first": "measure first",
+  none: "none",
+} as const;
+
+function formatCostPerPoint(value: number | null): string {
+  if (value === null) return "—";
+  return value < 0 ? `saves ${formatUsd(-value)}` : formatUsd(value);
+}
+
+function formatFineTuneRows(suite: SuitePromptFirst, confidence: number): string[] {
+  if (suite.fineTunes.length === 0) return [];
+  const level = `${Math.round(confidence * 1000) / 10}%`;
+  const best = suite.bestPrompt?.candidate ?? "best prompt";
+  const rows: string[][] = [
+    [
+      "fine-tune",
+      "model",
+      "score",
+      `vs ${best} (${level} CI)`,
+      "must reach",
+      "training",
+      "monthly (vs prompt)",
+      "payback",
+      "$/point, 1st year",
+    ],
+  ];
+  for (const ft of suite.fineTunes) {
+    const gain = ft.gain;
+    const interval =
+      gain === null
+        ? ""
+        : gain.ciLow === null || gain.ciHigh === null
+          ? `${formatPoints(gain.meanDiff)} (n=${gain.n})`
+          : `${formatPoints(gain.meanDiff)} (${formatPoints(gain.ciLow)} to ${formatPoints(gain.ciHigh)})`;
+    const c = ft.costs;
+    const monthly =
+      c.monthlyInferenceUsd === null
+        ? "—"
+        : `${formatUsd(c.monthlyInferenceUsd)}${c.monthlyDeltaUsd === null ? "" : ` (${c.monthlyDeltaUsd >= 0 ? "+" : "-"}${formatUsd(Math.abs(c.monthlyDeltaUsd))})`}`;
+    rows.push([
+      ft.candidate,
+      ft.model ?? `not trained (${ft.baseModel})`,
+      ft.trained ? formatScorePercent(ft.score) : "—",
+      interval,
+      formatScorePercent(ft.requiredScore),
+      formatUsd(c.trainingUsd),
+      monthly,
+      c.paybackMonths === null ? "—" : `${c.paybackMonths.toFixed(1)} mo`,
+      formatCostPerPoint(c.costPerPointUsd),
+    ]);
+  }
+  return formatColumns(rows).split("\n");
+}
+
+function formatClusterRows(suite: SuitePromptFirst): string[] {
+  if (suite.clusters.length === 0 || !suite.bestPrompt) return [];
+  const ft = suite.clusters[0]?.fineTune?.candidate;
+  const header = ["cluster", "cases", suite.bestPrompt.candidate, ...(ft ? [ft] : []), "target", "prompting"];
+  const rows = suite.clusters.map((c) => [
+    c.cluster,
+    String(c.n),
+    formatScorePercent(c.bestPromptScore),
+    ...(ft ? [formatScorePercent(c.fineTune?.score)] : []),
+    formatScorePercent(c.target),
+    c.status,
+  ]);
+  return formatColumns([header, ...rows]).split("\n");
+}
+
+function formatDataRows(suite: SuitePromptFirst): string[] {
+  if (suite.data.length === 0) return [];
+  const rows: string[][] = [
+    ["training data", "check", "examples", "errors", "warnings", "leaked cases", "change", "training (est.)"],
+  ];
+  for (const d of suite.data) {
+    const change = !d.changed
+      ? "unchanged"
+      : d.diff
+        ? `+${d.diff.added} −${d.diff.removed} ~${d.diff.changed}`
+        : "changed";
+    rows.push([
+      d.file,
+      d.status,
+      String(d.examples),
+      String(d.errorCount),
+      String(d.warningCount),
+      String(d.leakage),
+      change,
+      formatUsd(d.trainingCostUsd),
+    ]);
+  }
+  return formatColumns(rows).split("\n");
+}
+
+/**
+ * The prompt-first section: the mode and the recommendation per suite (the blend), then per suite its status,
+ * recommendation, reasons (violations first), and the tables: fine-tunes against the best prompt (gain with
+ * its interval, the score it must reach, training, monthly cost, payback, cost per point), the best prompt per
+ * cluster against the target, and the training files checked. Announced model shutdowns are among the reasons,
+ * with the days left.
+ */
+export function formatPromptFirst(report: PromptFirstReport): string[] {
+  const out = [
+    `Prompt first (${report.mode}; a fine-tune must gain ${formatPointsAbs(report.minFineTuneGain)} points over the best prompt): ${RULE_MARK[report.status]}`,
+  ];
+  if (report.summary) out.push(`  recommendations: ${report.summary}`);
+  for (const suite of report.suites) {
+    const rec = `${RECOMMENDATION_WORDS[suite.recommendation.kind]} — ${suite.recommendation.text}`;
+    out.push(`  ${suite.suite}: ${RULE_MARK[suite.status]}; recommendation: ${rec}`);
+    for (const f of suite.findings) out.push(`    ${FINDING_MARK[f.severity]} ${f.message}`);
+    for (const block of [
+      formatFineTuneRows(suite, report.confidence),
+      formatClusterRows(suite),
+      formatDataRows(suite),
+    ]) {
+      if (block.length > 0) out.push(...indent(block, "    "));
+    }
+  }
+  return out;
 }
 
 /** The verdict line: each gate with its mark and, unless it passed, its status in words. */
@@ -191,7 +341,8 @@ function formatRunStats(name: string, run: RunIdentity): string {
  * A terminal rendering of a comparison: the verdict line first (only passing gates get a check mark), the
  * runs compared, a short table per suite (base → head score, the change with its confidence interval and
  * whether it is within noise, the candidate's quality status, cost per 1k calls, p95 latency, errors) with
- * regressions, improvements and flaky cases, then every gate's reasons and the runs' totals.
+ * regressions, improvements and flaky cases, then every gate's reasons, the prompt-first section (see
+ * formatPromptFirst) when the rule was applied, and the runs' totals.
  */
 export function formatComparison(comparison: Comparison): string {
   const out: string[] = [formatVerdictLine(comparison)];
@@ -205,14 +356,22 @@ export function formatComparison(comparison: Comparison): string {
   out.push(...formatGate("Quality", gates.quality));
   out.push(...formatGate("Cost", gates.cost));
   out.push(...formatGate("Errors", gates.errors));
-  if (gates.promptFirst) out.push(...formatGate("Prompt first", gates.promptFirst));
   out.push("");
+  if (comparison.promptFirst) {
+    out.push(...formatPromptFirst(comparison.promptFirst));
+    out.push("");
+  } else if (gates.promptFirst) {
+    out.push(...formatGate("Prompt first", gates.promptFirst));
+    out.push("");
+  }
   for (const warning of comparison.warnings) out.push(`warning: ${warning}`);
   out.push(formatRunStats("base", comparison.base));
   out.push(formatRunStats("head", comparison.head));
   const notPassed = (Object.keys(GATE_LABELS) as Array<keyof typeof GATE_LABELS>).flatMap((name) => {
     const gate = gates[name];
-    return gate && gate.status !== "pass" ? [`${GATE_LABELS[name]} ${gate.status}`] : [];
+    return gate && gate.status !== "pass" && gate.status !== "not applicable"
+      ? [`${GATE_LABELS[name]} ${gate.status}`]
+      : [];
   });
   if (comparison.verdict.failed) out.push(`check fails (--fail-on ${comparison.verdict.failOn})`);
   else if (notPassed.length === 0) out.push("check passes");

@@ -1,8 +1,10 @@
 import { parseArgs } from "node:util";
 import { isPromptfirstError } from "@promptfirst/core";
+import { runCheckDataFromArgs } from "./commands/check-data.ts";
 import { CompareUsageError, runCompareFromArgs } from "./commands/compare.ts";
 import { runEvalCommand } from "./commands/eval.ts";
 import { runGateFromArgs } from "./commands/gate.ts";
+import { runReportFromArgs } from "./commands/report.ts";
 import { type CliIO, SecretRedactor } from "./io.ts";
 import { VERSION } from "./version.ts";
 
@@ -17,6 +19,8 @@ Commands:
   eval        Evaluate the config's suites and write a RunResult
   compare     Compare two RunResults (base, head) and judge the quality, cost and errors gates
   gate        Evaluate base and head of the suites a change touches, compare, and apply the gates
+  check-data  Check fine-tuning data: format, size, tokens, cost, duplicates, contradictions, leakage
+  report      Render a Comparison as a PR comment, job summary, HTML report, JUnit XML or JSON
 
 Run \`promptfirst <command> --help\` for a command's options.
 `;
@@ -116,6 +120,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await runCompareFromArgs(rest, io, redactor);
       case "gate":
         return await runGateFromArgs(rest, io, redactor);
+      case "check-data":
+        return await runCheckDataFromArgs(rest, io, redactor);
+      case "report":
+        return await runReportFromArgs(rest, io, redactor);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

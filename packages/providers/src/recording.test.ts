@@ -86,7 +86,8 @@ describe("RecordingProvider and ReplayProvider", () => {
     const before = server.stats.requests;
     const replay = new ReplayProvider(await loadRecording(file), file);
     for (const [i, request] of requests.entries()) {
-      expect(await replay.complete(request)).toEqual(live[i]);
+      // Replayed answers are the recorded ones, marked as replayed (they cost nothing this run).
+      expect(await replay.complete(request)).toEqual({ ...live[i], replayed: true });
     }
     expect(live[0]).toEqual({
       ok: true,
@@ -191,6 +192,6 @@ describe("loadRecording", () => {
     const params: Record<string, unknown> = { ...request.params };
     await saveRecording(file, { [key]: { request: { ...request, params }, response: { output: "stored" } } });
     const replay = new ReplayProvider(await loadRecording(file), file);
-    expect(await replay.complete(request)).toEqual({ ok: true, output: "stored" });
+    expect(await replay.complete(request)).toEqual({ ok: true, output: "stored", replayed: true });
   });
 });

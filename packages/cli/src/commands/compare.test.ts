@@ -115,7 +115,7 @@ describe("promptfirst compare", () => {
     [["--base", "base.json"], "--head is required"],
     [
       ["-b", "base.json", "-H", "same.json", "--fail-on", "sometimes"],
-      '--fail-on must be one of any, quality, cost, errors, never; got "sometimes"',
+      '--fail-on must be one of any, quality, cost, errors, prompt-first, never; got "sometimes"',
     ],
     [
       ["-b", "base.json", "-H", "same.json", "--confidence", "1"],

@@ -6,6 +6,7 @@ import {
   compareRuns,
   failOnSchema,
   isPromptfirstError,
+  promptFirstModeSchema,
   type Thresholds,
 } from "@promptfirst/core";
 import { loadRunResult } from "@promptfirst/core/node";
@@ -31,7 +32,8 @@ Options:
       --max-monthly-cost USD    largest allowed monthly cost projection at the suite's volume
       --fail-on-unknown-cost    fail the cost gate when a price is unknown (otherwise: "unknown")
       --max-error-rate X        largest allowed share of calls ending in a provider error (default 0.05)
-      --fail-on GATE            which failing gates fail the check: any, quality, cost, errors, never (default any)
+      --fail-on GATE            which failing gates fail the check: any, quality, cost, errors, prompt-first,
+                                never (default any)
   -h, --help                    show this help
 
 A drop fails quality only when it is larger than --max-score-drop and significant at --confidence. A suite too
@@ -52,12 +54,22 @@ export const THRESHOLD_OPTIONS = {
   "fail-on": { type: "string" },
 } as const;
 
+/**
+ * parseArgs options for the prompt-first rule. Only `gate` takes them: it has the training data the rule checks
+ * (`compare` reads two RunResults and does not apply the rule). `parseThresholdFlags` reads them.
+ */
+export const PROMPT_FIRST_OPTIONS = {
+  "prompt-first": { type: "string" },
+  "min-fine-tune-gain": { type: "string" },
+} as const;
+
 /** A command-line mistake: printed with a pointer to `--help`, exit 2. */
 export class CompareUsageError extends Error {}
 
 interface NumberFlag {
-  flag: keyof typeof THRESHOLD_OPTIONS;
+  flag: keyof typeof THRESHOLD_OPTIONS | keyof typeof PROMPT_FIRST_OPTIONS;
   key:
+    | "minFineTuneGain"
     | "minScore"
     | "maxScoreDrop"
     | "confidence"
@@ -77,6 +89,7 @@ const NUMBER_FLAGS: NumberFlag[] = [
   { flag: "max-cost-increase", key: "maxCostIncrease", kind: "percent" },
   { flag: "max-monthly-cost", key: "maxMonthlyCost", kind: "usd" },
   { flag: "max-error-rate", key: "maxErrorRate", kind: "share" },
+  { flag: "min-fine-tune-gain", key: "minFineTuneGain", kind: "share" },
 ];
 
 function parseNumberFlag(spec: NumberFlag, raw: string): number {
@@ -106,7 +119,10 @@ function parseNumberFlag(spec: NumberFlag, raw: string): number {
   return value;
 }
 
-/** The thresholds given as flags (values of THRESHOLD_OPTIONS); a bad value is a CompareUsageError. */
+/**
+ * The thresholds given as flags (values of THRESHOLD_OPTIONS, and of PROMPT_FIRST_OPTIONS where the command takes
+ * them); a bad value is a CompareUsageError naming the value received and the values allowed.
+ */
 export function parseThresholdFlags(values: Readonly<Record<string, unknown>>): Partial<Thresholds> {
   const out: Partial<Thresholds> = {};
   for (const spec of NUMBER_FLAGS) {
@@ -123,6 +139,16 @@ export function parseThresholdFlags(values: Readonly<Record<string, unknown>>): 
       );
     }
     out.failOn = parsed.data;
+  }
+  const promptFirst = values["prompt-first"];
+  if (typeof promptFirst === "string") {
+    const parsed = promptFirstModeSchema.safeParse(promptFirst);
+    if (!parsed.success) {
+      throw new CompareUsageError(
+        `--prompt-first must be one of ${promptFirstModeSchema.options.join(", ")}; got "${promptFirst}"`,
+      );
+    }
+    out.promptFirst = parsed.data;
   }
   return out;
 }

@@ -144,11 +144,139 @@ describe("promptfirst gate", () => {
     expect(fresh?.candidates.map((c) => [c.name, c.status])).toEqual([["p", "new"]]);
   });
 
+  /** The verdict line of a gate's output (after the head run's summary). */
+  function verdictLine(stdout: string): string | undefined {
+    return stdout.split("\n").find((line) => /^\S quality\b/.test(line));
+  }
+
+  /** The pull request adds training data and a fine-tune candidate that is not trained yet. */
+  async function addFineTuneData(dir: string, options: { leak?: boolean } = {}): Promise<void> {
+    git(dir, "checkout", "--quiet", "-b", "pr");
+    await mkdir(path.join(dir, "training"), { recursive: true });
+    const examples = Array.from({ length: 12 }, (_, i) => ({
+      messages: [
+        { role: "system", content: "You add one to numbers." },
+        {
+          role: "user",
+          content:
+            options.leak && i === 0
+              ? "Add one to 7. Answer with the number only."
+              : `What is ${100 + i} plus one, please?`,
+        },
+        { role: "assistant", content: String(101 + i) },
+      ],
+    }));
+    await writeFile(
+      path.join(dir, "training", "math.jsonl"),
+      `${examples.map((e) => JSON.stringify(e)).join("\n")}\n`,
+    );
+    const config = await readFile(path.join(dir, "promptfirst.yaml"), "utf8");
+    await writeFile(
+      path.join(dir, "promptfirst.yaml"),
+      config
+        .replace(
+          "    cases: evals/math.jsonl\n",
+          "    cases: evals/math.jsonl\n    target: 0.9\n    volume: 10000\n",
+        )
+        .replace(
+          "        prompt: add-one.md\n",
+          "        prompt: add-one.md\n      math-ft:\n        prompt: add-one.md\n        fineTune:\n          trainingData: training/math.jsonl\n          baseModel: meta-llama/Llama-3.1-8B-Instruct\n          trainingPricePerMTok: 0.5\n          epochs: 2\n",
+        ),
+    );
+    git(dir, "add", "-A");
+    git(dir, "commit", "--quiet", "-m", "add fine-tuning data");
+  }
+
+  it("applies the prompt-first rule to a pull request that adds training data before the fine-tune exists", async () => {
+    const dir = await makeRepo(server.baseURL);
+    await addFineTuneData(dir);
+    const run = await runCli(["gate", "--base", "main", "-q"], { cwd: dir });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(1);
+    expect(verdictLine(run.stdout)).toBe(
+      "~ quality inconclusive · ✓ cost · ✓ errors · ✗ prompt first failed",
+    );
+    expect(run.stdout).toContain(
+      "Prompt first (enforce; a fine-tune must gain 5.0 points over the best prompt): ✗ violated",
+    );
+    expect(run.stdout).toContain(
+      "✗ the best prompt, careful on m-careful, already reaches the 90.0% target at 100.0% (SE 0.0): the fine-tune is not needed",
+    );
+    expect(run.stdout).toContain(
+      "· training/math.jsonl changes: 12 example(s) added, 0 removed, 0 answer(s) changed",
+    );
+    expect(run.stdout).toMatch(
+      /· math-ft is not trained yet \(the data changes first, training after merge\); to be worth it, it must reach 100\.0% .*; training is estimated at \$/,
+    );
+    expect(run.stdout).toMatch(/training\/math\.jsonl +warn +12 +0 +\d+ +0 +\+12 −0 ~0/);
+
+    const comparison = comparisonSchema.parse(
+      JSON.parse(await readFile(path.join(dir, ".promptfirst/gate/comparison.json"), "utf8")),
+    );
+    expect(comparison.thresholds.promptFirst).toBe("enforce");
+    expect(comparison.dataReports?.map((r) => [r.file, r.examples, r.diff?.added])).toEqual([
+      ["training/math.jsonl", 12, 12],
+    ]);
+    const suite = comparison.promptFirst?.suites[0];
+    expect(suite?.status).toBe("violated");
+    expect(suite?.recommendation.kind).toBe("prompt");
+    expect(suite?.fineTunes[0]).toMatchObject({ candidate: "math-ft", trained: false, dataChanged: true });
+    // The check used the candidate's epochs and training price: 2 epochs × the file's tokens × $0.5 per 1M.
+    const report = comparison.dataReports![0]!;
+    expect(report.tokens.billed).toBe(report.tokens.billedPerEpoch * 2);
+    expect(report.cost.pricePerMTok).toBe(0.5);
+    expect(suite?.fineTunes[0]?.costs).toMatchObject({
+      trainingUsd: report.cost.usd,
+      trainingSource: "data report",
+    });
+
+    const warned = await runCli(["gate", "--base", "main", "-q", "--prompt-first", "warn"], { cwd: dir });
+    expect(warned.code).toBe(0);
+    expect(verdictLine(warned.stdout)).toBe(
+      "~ quality inconclusive · ✓ cost · ✓ errors · ! prompt first warning",
+    );
+    expect(warned.stdout).toContain(
+      "! the best prompt, careful on m-careful, already reaches the 90.0% target",
+    );
+
+    const off = await runCli(["gate", "--base", "main", "-q", "--prompt-first", "off"], { cwd: dir });
+    expect(off.code).toBe(0);
+    expect(verdictLine(off.stdout)).toBe("~ quality inconclusive · ✓ cost · ✓ errors");
+    expect(off.stdout).not.toContain("Prompt first");
+
+    // The config's gates: sets the mode; a flag overrides it.
+    const config = await readFile(path.join(dir, "promptfirst.yaml"), "utf8");
+    await writeFile(path.join(dir, "promptfirst.yaml"), `gates:\n  promptFirst: warn\n${config}`);
+    expect((await runCli(["gate", "--base", "main", "-q"], { cwd: dir })).code).toBe(0);
+    expect(
+      (await runCli(["gate", "--base", "main", "-q", "--prompt-first", "enforce"], { cwd: dir })).code,
+    ).toBe(1);
+  });
+
+  it("reports eval cases leaked into the training data as a violation, even under warn", async () => {
+    const dir = await makeRepo(server.baseURL);
+    await addFineTuneData(dir, { leak: true });
+    const run = await runCli(["gate", "--base", "main", "-q", "--prompt-first", "warn"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(verdictLine(run.stdout)).toBe(
+      "~ quality inconclusive · ✓ cost · ✓ errors · ! prompt first warning",
+    );
+    expect(run.stdout).toContain("math: ✗ violated");
+    expect(run.stdout).toContain(
+      "✗ training/math.jsonl leaks 1 eval case(s) into training (line 1: case c7 of math)",
+    );
+  });
+
   it.each([
     [["gate", "--base", "no-such-branch"], 'git ref "no-such-branch" not found'],
+    [["gate", "--prompt-first", "strict"], '--prompt-first must be one of enforce, warn, off; got "strict"'],
+    [
+      ["gate", "--min-fine-tune-gain", "12"],
+      '--min-fine-tune-gain must be a number between 0 and 1 (or a percentage such as 80%), got "12"',
+    ],
     [
       ["gate", "--fail-on", "sometimes"],
-      '--fail-on must be one of any, quality, cost, errors, never; got "sometimes"',
+      '--fail-on must be one of any, quality, cost, errors, prompt-first, never; got "sometimes"',
     ],
   ])("exits 2 with a clear message for %j", async (argv, message) => {
     const dir = await makeRepo(server.baseURL);

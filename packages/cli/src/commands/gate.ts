@@ -2,14 +2,23 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import {
+  applyPromptFirst,
   type Config,
   compareRuns,
+  type DataReport,
+  DEFAULTS,
+  type EvalCaseRef,
+  evaluatePromptFirst,
   findTouchedSuites,
   type GatesConfig,
+  inferProviderFromBaseURL,
   isPromptfirstError,
+  type LoadedCandidate,
+  type LoadedConfig,
   parseConfig,
   RUN_RESULT_SCHEMA_VERSION,
   type RunResult,
+  renderPrompt,
   type Thresholds,
 } from "@promptfirst/core";
 import {
@@ -18,6 +27,7 @@ import {
   findGitRoot,
   listChangedFiles,
   loadConfig,
+  loadTrainingDataReport,
   resolveCommit,
   runGit,
 } from "@promptfirst/core/node";
@@ -25,7 +35,13 @@ import { formatComparison } from "../format-comparison.ts";
 import type { CliIO, SecretRedactor } from "../io.ts";
 import { formatRunSummary } from "../summary.ts";
 import { VERSION } from "../version.ts";
-import { CompareUsageError, parseThresholdFlags, saveComparison, THRESHOLD_OPTIONS } from "./compare.ts";
+import {
+  CompareUsageError,
+  PROMPT_FIRST_OPTIONS,
+  parseThresholdFlags,
+  saveComparison,
+  THRESHOLD_OPTIONS,
+} from "./compare.ts";
 import { type EvalOptions, executeEval } from "./eval.ts";
 
 /** `promptfirst gate --help`. */
@@ -50,8 +66,17 @@ Options:
   Gate thresholds (override the config's gates:):
       --min-score X  --max-score-drop X  --confidence X  --min-pass-rate X
       --max-cost-increase PCT  --max-monthly-cost USD  --fail-on-unknown-cost  --max-error-rate X
-      --fail-on any|quality|cost|errors|never
+      --fail-on any|quality|cost|errors|prompt-first|never
+  The prompt-first rule (overrides the config's gates:):
+      --prompt-first MODE      enforce (a violation fails), warn (shown, never fails) or off (default enforce)
+      --min-fine-tune-gain X   score a fine-tune must gain over the best prompt, its interval above 0
+                               (default 0.05 = five points)
   -h, --help               show this help
+
+The training data of the touched suites' fine-tune candidates is checked (format, size, tokens and cost,
+duplicates, contradictions, leakage of the suites' eval cases, and what changed against the base), and the
+prompt-first rule judges each suite: a fine-tune needs a prompt baseline, is not needed when the prompt reaches
+the target, and must beat the best prompt by the minimum gain at a cost that makes sense.
 
 Exit status: 0 every gate selected by --fail-on passes (or no suite is touched); 1 a gate fails; 2 usage,
 config or git error, or calls that could not be made (no key, no recording).
@@ -68,11 +93,114 @@ export function readConfigThresholds(gates: GatesConfig | undefined): Partial<Th
     "maxMonthlyCost",
     "maxErrorRate",
     "confidence",
+    "minFineTuneGain",
   ] as const) {
     const value = gates[key];
     if (value !== undefined) out[key] = value;
   }
+  if (gates.promptFirst !== undefined) out.promptFirst = gates.promptFirst;
   return out;
+}
+
+/** One training file the touched suites use, with the fine-tune candidate that names it first. */
+interface TrainingFile {
+  /** Relative to the config, as written in `fineTune.trainingData`. */
+  file: string;
+  absolute: string;
+  candidate: LoadedCandidate & { fineTune: NonNullable<LoadedCandidate["fineTune"]> };
+  /** Every suite (touched or not) whose fine-tunes use the file: their cases are checked for leakage. */
+  suites: Set<string>;
+}
+
+/** What `checkTrainingFiles` needs: the head config, the suites touched, and where base is checked out. */
+interface TrainingCheckInput {
+  head: LoadedConfig;
+  suites: readonly string[];
+  root: string;
+  /** The base commit's checkout (the temporary worktree). */
+  baseDir: string;
+  baseLabel: string;
+  /** Files changed since base, relative to the repository root. */
+  changed: readonly string[];
+}
+
+/** The user turns of a candidate's prompt rendered with a case's vars (what leaks when trained on). */
+function renderUserInput(candidate: LoadedCandidate, vars: Record<string, unknown>): string | undefined {
+  try {
+    const text = renderPrompt(candidate.prompt, vars)
+      .filter((m) => m.role === "user")
+      .map((m) => m.content)
+      .join("\n");
+    return text === "" ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Check the training data of the touched suites' fine-tune candidates on head, each against its base version
+ * (from the base checkout; a file new on head is all added) and against the eval cases of every suite that
+ * trains on it. Returns the reports (named as in the config) and which of the files the change touches.
+ */
+async function checkTrainingFiles(
+  input: TrainingCheckInput,
+): Promise<{ reports: DataReport[]; changedTrainingFiles: string[] }> {
+  const files = new Map<string, TrainingFile>();
+  const wanted = new Set(input.suites);
+  for (const suite of input.head.suites) {
+    if (!wanted.has(suite.name)) continue;
+    for (const candidate of suite.candidates) {
+      if (!candidate.fineTune || files.has(candidate.fineTune.trainingDataPath)) continue;
+      files.set(candidate.fineTune.trainingDataPath, {
+        file: candidate.fineTune.trainingData,
+        absolute: candidate.fineTune.trainingDataPath,
+        candidate: candidate as TrainingFile["candidate"],
+        suites: new Set(),
+      });
+    }
+  }
+  for (const suite of input.head.suites) {
+    for (const candidate of suite.candidates) {
+      const entry = candidate.fineTune ? files.get(candidate.fineTune.trainingDataPath) : undefined;
+      entry?.suites.add(suite.name);
+    }
+  }
+  const changed = new Set(input.changed.map((f) => path.resolve(input.root, f)));
+  const reports: DataReport[] = [];
+  const changedTrainingFiles: string[] = [];
+  for (const entry of files.values()) {
+    const { candidate } = entry;
+    const evalCases: EvalCaseRef[] = [];
+    for (const suite of input.head.suites) {
+      if (!entry.suites.has(suite.name)) continue;
+      for (const testCase of suite.cases) {
+        const renderedInput = renderUserInput(candidate, testCase.vars);
+        evalCases.push({
+          suite: suite.name,
+          case: testCase,
+          ...(renderedInput === undefined ? {} : { renderedInput }),
+        });
+      }
+    }
+    const provider = inferProviderFromBaseURL(candidate.provider.baseURL);
+    const spec = candidate.fineTune;
+    reports.push(
+      await loadTrainingDataReport(entry.absolute, {
+        file: entry.file,
+        baseModel: spec.baseModel,
+        ...(provider === undefined ? {} : { provider }),
+        ...(spec.epochs === undefined ? {} : { epochs: spec.epochs }),
+        ...(spec.trainingPricePerMTok === undefined
+          ? {}
+          : { trainingPricePerMTok: spec.trainingPricePerMTok }),
+        evalCases,
+        baseVersionPath: path.join(input.baseDir, path.relative(input.root, entry.absolute)),
+        baseFile: `${entry.file} at ${input.baseLabel}`,
+      }),
+    );
+    if (changed.has(entry.absolute)) changedTrainingFiles.push(entry.file);
+  }
+  return { reports, changedTrainingFiles };
 }
 
 /** A RunResult with no suites: the base of a config that did not exist yet. */
@@ -134,6 +262,7 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
       quiet: { type: "boolean", short: "q", default: false },
       help: { type: "boolean", short: "h", default: false },
       ...THRESHOLD_OPTIONS,
+      ...PROMPT_FIRST_OPTIONS,
     },
   });
   if (values.help) {
@@ -237,12 +366,35 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
       return 2;
     }
 
-    const comparison = compareRuns(
+    const compared = compareRuns(
       baseResult,
       headOutcome.result,
       { ...readConfigThresholds(head.config.gates), ...flagThresholds },
       { toolVersion: VERSION, baseFile: `base ${shortBase}`, headFile: "head (working tree)" },
     );
+    const { reports, changedTrainingFiles } = await checkTrainingFiles({
+      head,
+      suites: names,
+      root,
+      baseDir: worktree.dir,
+      baseLabel: shortBase,
+      changed,
+    });
+    const thresholds = compared.thresholds;
+    const mode = thresholds.promptFirst ?? DEFAULTS.promptFirst;
+    const report = evaluatePromptFirst({
+      head: headOutcome.result,
+      base: baseResult,
+      comparison: compared,
+      dataReports: reports,
+      changedTrainingFiles,
+      mode,
+      minFineTuneGain: thresholds.minFineTuneGain ?? DEFAULTS.minFineTuneGain,
+      maxScoreDrop: thresholds.maxScoreDrop,
+      confidence: thresholds.confidence,
+      today: new Date(),
+    });
+    const comparison = applyPromptFirst(compared, report, reports, mode, thresholds.failOn);
     await saveComparison(path.join(outDir, "comparison.json"), comparison);
     io.stdout(redactor.redact(`\nHead (working tree)\n${formatRunSummary(headOutcome.result)}\n`));
     io.stdout(redactor.redact(formatComparison(comparison)));

@@ -19,15 +19,19 @@ import {
 } from "./wording.ts";
 
 /**
- * How bad each status is, for combining: fail > unknown > inconclusive > not evaluated > pass. Whatever is
- * combined with something that is not a pass is not a pass, so missing or thin evidence never shows as a pass.
+ * How bad each status is, for combining: fail > warn > unknown > inconclusive > not evaluated > pass > not
+ * applicable. Whatever is combined with something that is not a pass is not a pass, so missing or thin evidence
+ * (or a rule broken under `warn`) never shows as a pass; `not applicable` is below `pass`, so a gate with nothing
+ * to judge never hides the others (all not applicable: not applicable).
  */
 export const GATE_STATUS_SEVERITY: Readonly<Record<GateStatus, number>> = {
+  "not applicable": -1,
   pass: 0,
   "not evaluated": 1,
   inconclusive: 2,
   unknown: 3,
-  fail: 4,
+  warn: 4,
+  fail: 5,
 };
 
 /** The worst of some statuses; `not evaluated` when there are none (no evidence is never a pass). */
@@ -46,7 +50,7 @@ export function computeFindingsStatus(findings: readonly GateFinding[]): GateSta
 
 /** A gate from its findings: status = the worst non-info finding; reasons = the messages, worst first. */
 export function buildGate(findings: readonly GateFinding[]): Gate {
-  const rank = (f: GateFinding): number => (f.status === "info" ? -1 : GATE_STATUS_SEVERITY[f.status]);
+  const rank = (f: GateFinding): number => (f.status === "info" ? -2 : GATE_STATUS_SEVERITY[f.status]);
   const ordered = findings
     .map((finding, index) => ({ finding, index }))
     .sort((a, b) => rank(b.finding) - rank(a.finding) || a.index - b.index)
@@ -65,6 +69,8 @@ function selectedGates(failOn: FailOn): Array<"quality" | "cost" | "errors" | "p
       return ["quality", "cost", "errors", "promptFirst"];
     case "never":
       return [];
+    case "prompt-first":
+      return ["promptFirst"];
     default:
       return [failOn];
   }
@@ -72,8 +78,8 @@ function selectedGates(failOn: FailOn): Array<"quality" | "cost" | "errors" | "p
 
 /**
  * The verdict over the gates: `status` is the worst gate status; `failed` is true when a gate selected by
- * `failOn` has status `fail` (the CLI exits 1 then). Inconclusive, not evaluated and unknown gates do not fail
- * the check by themselves, but the status never reads `pass` while any of them is there.
+ * `failOn` has status `fail` (the CLI exits 1 then). Inconclusive, not evaluated, unknown and warn gates do not
+ * fail the check by themselves, but the status never reads `pass` while any of them is there.
  */
 export function computeVerdict(gates: Verdict["gates"], failOn: FailOn): Verdict {
   const all = [gates.quality, gates.cost, gates.errors, ...(gates.promptFirst ? [gates.promptFirst] : [])];

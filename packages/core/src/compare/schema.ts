@@ -1,20 +1,41 @@
 import { z } from "zod";
+import { promptFirstModeSchema, promptFirstReportSchema } from "../prompt-first/schema.ts";
+import { dataReportSchema } from "../training/report.ts";
 
 /** Version of the Comparison file format; bumped on any incompatible change. */
 export const COMPARISON_SCHEMA_VERSION = 1;
 
 /**
  * A gate's outcome. `inconclusive`: evaluated, but the suite is too small (or too noisy) to tell; `not
- * evaluated`: no evidence was gathered (zero cases); `unknown`: cost could not be computed (an unknown price).
- * Only `pass` is a pass.
+ * evaluated`: no evidence was gathered (zero cases); `unknown`: cost could not be computed (an unknown price);
+ * `warn`: a rule is broken but was chosen not to fail the check (the prompt-first rule under `warn`, or an
+ * announced model shutdown); `not applicable`: the gate has nothing to judge (the prompt-first rule on suites
+ * without fine-tuning). Only `pass` is a pass; `not applicable` never hides another gate's status.
  */
-export const gateStatusSchema = z.enum(["pass", "fail", "inconclusive", "not evaluated", "unknown"]);
+export const gateStatusSchema = z.enum([
+  "pass",
+  "fail",
+  "inconclusive",
+  "not evaluated",
+  "unknown",
+  "warn",
+  "not applicable",
+]);
 
 /** One gate's verdict on one suite (and candidate); `info` findings explain but never change the status. */
 export const gateFindingSchema = z.object({
   suite: z.string(),
   candidate: z.string().optional(),
-  status: z.enum(["pass", "fail", "inconclusive", "not evaluated", "unknown", "info"]),
+  status: z.enum([
+    "pass",
+    "fail",
+    "inconclusive",
+    "not evaluated",
+    "unknown",
+    "warn",
+    "not applicable",
+    "info",
+  ]),
   message: z.string(),
 });
 
@@ -26,7 +47,7 @@ export const gateSchema = z.object({
 });
 
 /** Names of the gates `--fail-on` can select. */
-export const failOnSchema = z.enum(["any", "quality", "cost", "errors", "never"]);
+export const failOnSchema = z.enum(["any", "quality", "cost", "errors", "prompt-first", "never"]);
 
 /** The thresholds a comparison was judged with, after defaults and overrides. */
 export const thresholdsSchema = z.object({
@@ -50,6 +71,10 @@ export const thresholdsSchema = z.object({
   power: z.number().gt(0).lt(1),
   /** Which gates make the check fail. */
   failOn: failOnSchema,
+  /** How the prompt-first rule is applied (`enforce`, `warn`, `off`), when it was. */
+  promptFirst: promptFirstModeSchema.optional(),
+  /** Score a fine-tune must gain over the best prompt, with the interval's lower bound above 0. */
+  minFineTuneGain: z.number().min(0).max(1).optional(),
 });
 
 /** Which run a side of the comparison is. */
@@ -246,6 +271,10 @@ export const comparisonSchema = z.object({
   thresholds: thresholdsSchema,
   suites: z.array(suiteComparisonSchema),
   warnings: z.array(z.string()),
+  /** The prompt-first rule per suite (absent when it was not applied, or with `--prompt-first off`). */
+  promptFirst: promptFirstReportSchema.optional(),
+  /** The training-data checks of the files the compared suites use. */
+  dataReports: z.array(dataReportSchema).optional(),
   verdict: verdictSchema,
 });
 

@@ -1,3 +1,4 @@
+export * from "./check-training-file.ts";
 export * from "./custom-scorer.ts";
 export * from "./git.ts";
 export * from "./load-cases.ts";

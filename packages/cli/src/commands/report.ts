@@ -1,0 +1,245 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import {
+  COMPARISON_SCHEMA_VERSION,
+  type Comparison,
+  comparisonSchema,
+  isPromptfirstError,
+  PromptfirstError,
+  type RunResult,
+} from "@promptfirst/core";
+import { loadRunResult } from "@promptfirst/core/node";
+import {
+  MAX_COMMENT_CHARS,
+  MAX_JOB_SUMMARY_BYTES,
+  renderComment,
+  renderHtmlReport,
+  renderJobSummary,
+  renderJson,
+  renderJUnit,
+} from "@promptfirst/report";
+import type { CliIO, SecretRedactor } from "../io.ts";
+
+/** The formats `promptfirst report` writes. */
+export const REPORT_FORMATS = ["md", "summary", "html", "junit", "json"] as const;
+
+/** One of REPORT_FORMATS. */
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** `promptfirst report --help`. */
+export const REPORT_HELP = `Usage: promptfirst report --comparison FILE --format FORMAT [options]
+
+Render a Comparison (from \`promptfirst compare --out\` or \`gate\`) as a report.
+
+Options:
+  -c, --comparison FILE   the Comparison JSON to render
+  -f, --format FORMAT     md       the pull-request comment (markdown, at most --max-chars characters)
+                          summary  the GitHub job summary (markdown, at most --max-chars bytes)
+                          html     one self-contained HTML file: charts, every case, sortable tables
+                          junit    JUnit XML: one test per case and candidate (needs --head)
+                          json     the Comparison itself, checked and pretty-printed
+  -o, --out FILE          write the report here (default: standard output)
+      --max-chars N       size budget of md (default ${MAX_COMMENT_CHARS}) and summary (default ${MAX_JOB_SUMMARY_BYTES})
+      --head FILE         head's RunResult: html lists every case; junit needs it
+      --base FILE         base's RunResult: html shows base's output of every case
+      --key KEY           the comment's marker key (md; default: promptfirst)
+      --report-url URL    where the full report is (md and summary link to it)
+      --run-url URL       the workflow run (md, summary and html link to it)
+  -h, --help              show this help
+
+Exit status: 0 written; 2 usage error, or a comparison or result file that is missing or invalid.
+`;
+
+/** A command-line mistake: printed with a pointer to `--help`, exit 2. */
+export class ReportUsageError extends Error {}
+
+function formatZodPath(parts: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const part of parts) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+/** Check a parsed Comparison file (pure); every problem is a RESULT_INVALID error naming `file`. */
+export function validateComparison(data: unknown, file: string): Comparison {
+  const record = (data !== null && typeof data === "object" && !Array.isArray(data) ? data : {}) as Record<
+    string,
+    unknown
+  >;
+  const tool = record.tool as { name?: unknown; version?: unknown } | undefined;
+  if (tool?.name !== "promptfirst" || !("schemaVersion" in record) || !("verdict" in record)) {
+    throw new PromptfirstError(
+      "RESULT_INVALID",
+      `${file}: not a promptfirst comparison (no \`tool.name: promptfirst\`, \`schemaVersion\` and \`verdict\`): give the file \`promptfirst compare --out\` writes`,
+    );
+  }
+  if (record.schemaVersion !== COMPARISON_SCHEMA_VERSION) {
+    throw new PromptfirstError(
+      "RESULT_INVALID",
+      `${file}: schemaVersion: the file has Comparison schemaVersion ${JSON.stringify(record.schemaVersion)}${typeof tool.version === "string" ? ` (written by promptfirst ${tool.version})` : ""}, and this promptfirst reads version ${COMPARISON_SCHEMA_VERSION}: run \`promptfirst compare\` again with this version`,
+    );
+  }
+  const parsed = comparisonSchema.safeParse(data);
+  if (!parsed.success) {
+    const [first, ...rest] = parsed.error.issues;
+    const more = rest.length > 0 ? ` (and ${rest.length} more problem(s))` : "";
+    throw new PromptfirstError(
+      "RESULT_INVALID",
+      `${file}: ${formatZodPath(first!.path)}: ${first!.message}${more}: the file does not match the Comparison format; run \`promptfirst compare\` again with this version`,
+    );
+  }
+  return parsed.data as Comparison;
+}
+
+/** Read and check a Comparison file; errors name the file as the user typed it. */
+export async function loadComparison(file: string, displayPath = file): Promise<Comparison> {
+  let text: string;
+  try {
+    text = (await readFile(file, "utf8")).replace(/^\uFEFF/, "");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      throw new PromptfirstError(
+        "FILE_NOT_FOUND",
+        `${displayPath}: comparison file not found: give the path of a file written by \`promptfirst compare --out\``,
+      );
+    }
+    throw new PromptfirstError(
+      "FILE_UNREADABLE",
+      `${displayPath}: ${code === "EISDIR" ? "is a directory, not a comparison file" : `cannot be read (${code ?? (error as Error).message})`}`,
+    );
+  }
+  if (text.trim() === "") {
+    throw new PromptfirstError("RESULT_INVALID", `${displayPath}: the comparison file is empty`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new PromptfirstError(
+      "RESULT_INVALID",
+      `${displayPath}: not valid JSON (${(error as Error).message}): give the file \`promptfirst compare --out\` writes`,
+    );
+  }
+  return validateComparison(data, displayPath);
+}
+
+function parseFormat(value: string | undefined): ReportFormat {
+  if (value === undefined) {
+    throw new ReportUsageError(`--format is required: one of ${REPORT_FORMATS.join(", ")}`);
+  }
+  if (!(REPORT_FORMATS as readonly string[]).includes(value)) {
+    throw new ReportUsageError(`--format must be one of ${REPORT_FORMATS.join(", ")}; got "${value}"`);
+  }
+  return value as ReportFormat;
+}
+
+function parseMaxChars(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(/[_,]/g, ""));
+  if (!Number.isInteger(n) || n < 2_000) {
+    throw new ReportUsageError(`--max-chars must be a whole number of at least 2000, got "${value}"`);
+  }
+  return n;
+}
+
+/**
+ * `promptfirst report`: read a Comparison (checked against its schema), render it as a PR comment, job summary,
+ * HTML, JUnit or JSON, and print it or write `--out`. Returns the exit code: 0 written, 2 for a usage mistake or
+ * a comparison or result file that is missing or invalid (one message naming the file, no stack trace).
+ */
+export async function runReportFromArgs(
+  args: string[],
+  io: CliIO,
+  redactor: SecretRedactor,
+): Promise<number> {
+  try {
+    const { values } = parseArgs({
+      args,
+      allowPositionals: false,
+      options: {
+        comparison: { type: "string", short: "c" },
+        format: { type: "string", short: "f" },
+        out: { type: "string", short: "o" },
+        "max-chars": { type: "string" },
+        head: { type: "string" },
+        base: { type: "string" },
+        key: { type: "string", default: "promptfirst" },
+        "report-url": { type: "string" },
+        "run-url": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+    if (values.help) {
+      io.stdout(REPORT_HELP);
+      return 0;
+    }
+    if (!values.comparison) {
+      throw new ReportUsageError(
+        "--comparison is required: give the Comparison file written by `promptfirst compare --out` (or `gate`)",
+      );
+    }
+    const format = parseFormat(values.format);
+    const maxChars = parseMaxChars(values["max-chars"]);
+    if (format === "junit" && !values.head) {
+      throw new ReportUsageError(
+        "--format junit needs --head FILE: the head RunResult whose cases become the tests",
+      );
+    }
+    const comparison = await loadComparison(path.resolve(io.cwd, values.comparison), values.comparison);
+    const loadRun = (file: string | undefined): Promise<RunResult | undefined> =>
+      file ? loadRunResult(path.resolve(io.cwd, file), { displayPath: file }) : Promise.resolve(undefined);
+    const [head, base] = await Promise.all([loadRun(values.head), loadRun(values.base)]);
+    const links = {
+      ...(values["report-url"] ? { reportUrl: values["report-url"] } : {}),
+      ...(values["run-url"] ? { runUrl: values["run-url"] } : {}),
+    };
+
+    let text: string;
+    switch (format) {
+      case "md":
+        text = renderComment(comparison, { key: values.key, ...links, ...(maxChars ? { maxChars } : {}) });
+        break;
+      case "summary":
+        text = renderJobSummary(comparison, { ...links, ...(maxChars ? { maxChars } : {}) });
+        break;
+      case "html":
+        text = renderHtmlReport(comparison, {
+          ...(head ? { head } : {}),
+          ...(base ? { base } : {}),
+          ...(links.runUrl ? { runUrl: links.runUrl } : {}),
+        });
+        break;
+      case "junit":
+        text = renderJUnit(comparison, { head: head! });
+        break;
+      case "json":
+        text = renderJson(comparison);
+        break;
+    }
+    text = redactor.redact(text);
+    if (values.out) {
+      const out = path.resolve(io.cwd, values.out);
+      await mkdir(path.dirname(out), { recursive: true });
+      await writeFile(out, text);
+      io.stderr(`${format} report written to ${values.out}\n`);
+    } else io.stdout(text);
+    return 0;
+  } catch (error) {
+    if (
+      error instanceof ReportUsageError ||
+      (error as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")
+    ) {
+      io.stderr(`promptfirst: ${(error as Error).message}\nRun \`promptfirst report --help\` for usage.\n`);
+      return 2;
+    }
+    if (isPromptfirstError(error)) {
+      io.stderr(`${redactor.redact(error.message)}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
