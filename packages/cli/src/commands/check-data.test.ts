@@ -2,35 +2,13 @@ import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { dataReportSchema } from "@promptfirst/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CliIO, SecretRedactor } from "../io.ts";
-import { makeTempDir, REPO_ROOT } from "../test-helpers.ts";
-import { runCheckDataFromArgs } from "./check-data.ts";
+import { type CliRun, makeTempDir, REPO_ROOT, runCli } from "../test-helpers.ts";
 
 const FIXTURES = path.join(REPO_ROOT, "packages/core/src/training/fixtures");
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function checkData(args: string[], cwd: string): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: {},
-    cwd,
-    isTTY: false,
-    now: () => performance.now(),
-  };
-  const code = await runCheckDataFromArgs(args, io, new SecretRedactor());
-  return { code, stdout, stderr };
+/** Run `promptfirst check-data` in-process through the CLI's entry point, with captured output. */
+function checkData(argv: string[], cwd: string): Promise<CliRun> {
+  return runCli(["check-data", ...argv], { cwd });
 }
 
 const CONFIG = `suites:

@@ -2,28 +2,11 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildRunResult, type CaseSpec, comparisonSchema, type RunResult } from "@promptfirst/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CliIO, SecretRedactor } from "../io.ts";
-import { type CliRun, makeTempDir } from "../test-helpers.ts";
-import { runCompareFromArgs } from "./compare.ts";
+import { type CliRun, makeTempDir, runCli } from "../test-helpers.ts";
 
-/** Run `promptfirst compare` in-process with captured output (as runCli does for main). */
-async function runCompare(argv: string[], cwd: string): Promise<CliRun> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: {},
-    cwd,
-    isTTY: false,
-    now: () => performance.now(),
-  };
-  const code = await runCompareFromArgs(argv, io, new SecretRedactor());
-  return { code, stdout, stderr };
+/** Run `promptfirst compare` in-process through the CLI's entry point, with captured output. */
+function runCompare(argv: string[], cwd: string): Promise<CliRun> {
+  return runCli(["compare", ...argv], { cwd });
 }
 
 function cases(count: number, fail: (i: number) => boolean): CaseSpec[] {

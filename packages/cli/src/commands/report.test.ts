@@ -2,28 +2,11 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildRunResult, type CaseSpec, compareRuns, type RunResult } from "@promptfirst/core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type CliIO, SecretRedactor } from "../io.ts";
-import { type CliRun, makeTempDir } from "../test-helpers.ts";
-import { runReportFromArgs } from "./report.ts";
+import { type CliRun, makeTempDir, runCli } from "../test-helpers.ts";
 
-/** Run `promptfirst report` in-process with captured output. */
-async function runReport(argv: string[], cwd: string): Promise<CliRun> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    env: {},
-    cwd,
-    isTTY: false,
-    now: () => performance.now(),
-  };
-  const code = await runReportFromArgs(argv, io, new SecretRedactor());
-  return { code, stdout, stderr };
+/** Run `promptfirst report` in-process through the CLI's entry point, with captured output. */
+function runReport(argv: string[], cwd: string): Promise<CliRun> {
+  return runCli(["report", ...argv], { cwd });
 }
 
 function cases(fail: (i: number) => boolean): CaseSpec[] {
