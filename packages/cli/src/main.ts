@@ -36,7 +36,7 @@ Options:
       --concurrency N    requests in flight per endpoint (default: the config's, else 8)
       --no-cache         neither read nor write the response cache
       --cache-dir DIR    cache directory (default: .promptfirst/cache beside the config)
-      --record FILE      call the endpoints and save every response to FILE (implies --no-cache)
+      --record FILE      call the endpoints and add every response to FILE, secrets masked (implies --no-cache)
       --replay FILE      answer only from FILE; a request it lacks is an error
   -q, --quiet            no progress on stderr
   -h, --help             show this help
@@ -46,6 +46,8 @@ Exit status: 0 evaluated; 2 usage or config error, or calls that could not be ma
 `;
 
 class UsageError extends Error {}
+
+const KNOWN_COMMANDS = new Set(["eval", "compare", "gate", "check-data", "report"]);
 
 function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -134,7 +136,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       (error as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")
     ) {
       io.stderr(
-        `promptfirst: ${(error as Error).message}\nRun \`promptfirst ${command ?? ""} --help\` for usage.\n`,
+        `promptfirst: ${(error as Error).message}\nRun \`promptfirst ${KNOWN_COMMANDS.has(command ?? "") ? `${command} ` : ""}--help\` for usage.\n`,
       );
       return EXIT.usage;
     }
