@@ -8,19 +8,16 @@ describe("parseInputs", () => {
     const inputs = parseInputs(read({ "github-token": "t", "api-key": "k" }));
     expect(inputs).toMatchObject({
       config: "promptfirst.yaml",
-      maxScoreDrop: 0.02,
-      maxCostIncrease: 20,
-      maxErrorRate: 0.05,
-      confidence: 0.95,
-      promptFirst: "enforce",
-      minFineTuneGain: 0.05,
       comment: "always",
       failOn: "any",
       forceRun: false,
       cacheDir: ".promptfirst/cache",
       reportDir: ".promptfirst/report",
     });
-    expect(inputs.minScore).toBeUndefined();
+    // Unset thresholds stay unset, so the base config's gates: (else promptfirst's defaults) apply.
+    for (const key of ["minScore", "maxScoreDrop", "maxCostIncrease", "confidence", "promptFirst"] as const) {
+      expect(inputs[key]).toBeUndefined();
+    }
     expect(inputs.baseURL).toBeUndefined();
   });
 

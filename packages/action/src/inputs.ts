@@ -16,13 +16,13 @@ export interface ActionInputs {
   model?: string;
   baseRef?: string;
   minScore?: number;
-  maxScoreDrop: number;
-  maxCostIncrease: number;
+  maxScoreDrop?: number;
+  maxCostIncrease?: number;
   maxMonthlyCost?: number;
-  maxErrorRate: number;
-  confidence: number;
-  promptFirst: (typeof PROMPT_FIRST_MODES)[number];
-  minFineTuneGain: number;
+  maxErrorRate?: number;
+  confidence?: number;
+  promptFirst?: (typeof PROMPT_FIRST_MODES)[number];
+  minFineTuneGain?: number;
   comment: (typeof COMMENT_MODES)[number];
   failOn: (typeof FAIL_ON_VALUES)[number];
   forceRun: boolean;
@@ -96,11 +96,17 @@ const SPECS: Record<keyof ActionInputs, Spec> = {
     schema: number(0, 1),
     optional: true,
   },
-  maxScoreDrop: { name: "max-score-drop", allowed: "a number from 0 to 1", schema: number(0, 1) },
+  maxScoreDrop: {
+    name: "max-score-drop",
+    allowed: "a number from 0 to 1",
+    schema: number(0, 1),
+    optional: true,
+  },
   maxCostIncrease: {
     name: "max-cost-increase",
     allowed: "a percentage of 0 or more, such as 20",
     schema: number(0, Number.MAX_SAFE_INTEGER),
+    optional: true,
   },
   maxMonthlyCost: {
     name: "max-monthly-cost",
@@ -108,18 +114,30 @@ const SPECS: Record<keyof ActionInputs, Spec> = {
     schema: number(0, Number.MAX_SAFE_INTEGER),
     optional: true,
   },
-  maxErrorRate: { name: "max-error-rate", allowed: "a number from 0 to 1", schema: number(0, 1) },
+  maxErrorRate: {
+    name: "max-error-rate",
+    allowed: "a number from 0 to 1",
+    schema: number(0, 1),
+    optional: true,
+  },
   confidence: {
     name: "confidence",
     allowed: "a number between 0.5 and 1 (exclusive), such as 0.95",
     schema: number(0.5, 1, true),
+    optional: true,
   },
   promptFirst: {
     name: "prompt-first",
     allowed: PROMPT_FIRST_MODES.join(", "),
     schema: z.enum(PROMPT_FIRST_MODES),
+    optional: true,
   },
-  minFineTuneGain: { name: "min-fine-tune-gain", allowed: "a number from 0 to 1", schema: number(0, 1) },
+  minFineTuneGain: {
+    name: "min-fine-tune-gain",
+    allowed: "a number from 0 to 1",
+    schema: number(0, 1),
+    optional: true,
+  },
   comment: { name: "comment", allowed: COMMENT_MODES.join(", "), schema: z.enum(COMMENT_MODES) },
   failOn: { name: "fail-on", allowed: FAIL_ON_VALUES.join(", "), schema: z.enum(FAIL_ON_VALUES) },
   forceRun: {
@@ -133,15 +151,12 @@ const SPECS: Record<keyof ActionInputs, Spec> = {
   reportDir: { name: "report-dir", allowed: "a directory path", schema: z.string().min(1) },
 };
 
-/** The defaults of action.yml, for inputs a runner leaves unset (e.g. when run outside `uses:`). */
+/**
+ * The defaults of action.yml, for inputs a runner leaves unset (e.g. when run outside `uses:`). Gate thresholds
+ * have none here: unset, they come from the base config's `gates:`, else promptfirst's own defaults.
+ */
 export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   config: "promptfirst.yaml",
-  "max-score-drop": "0.02",
-  "max-cost-increase": "20",
-  "max-error-rate": "0.05",
-  confidence: "0.95",
-  "prompt-first": "enforce",
-  "min-fine-tune-gain": "0.05",
   comment: "always",
   "fail-on": "any",
   "force-run": "false",

@@ -1,3 +1,4 @@
+export * from "./evaluate.ts";
 export * from "./file-cache.ts";
 export * from "./node-http-fetch.ts";
 export * from "./openai-provider.ts";

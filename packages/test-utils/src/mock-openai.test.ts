@@ -413,13 +413,13 @@ describe("startMockOpenAI: concurrency", () => {
     const started = performance.now();
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => ask(client, `c${i}`)));
     const elapsed = performance.now() - started;
+    // No upper bound on time (a busy machine may be slow): the peak in flight proves they overlapped.
     expect(answers.map((a) => a.choices[0]?.message.content).sort()).toEqual(
       Array.from({ length: 10 }, (_, i) => `echo: c${i}`).sort(),
     );
     expect(server.stats.maxInFlight).toBe(10);
     expect(server.stats.inFlight).toBe(0);
     expect(elapsed).toBeGreaterThanOrEqual(45);
-    expect(elapsed).toBeLessThan(450); // concurrent, not 10 × 50 ms
 
     server.resetStats();
     expect(server.stats.maxInFlight).toBe(0);
@@ -430,11 +430,14 @@ describe("startMockOpenAI: concurrency", () => {
   it("takes latency per request from a function", async () => {
     const server = await start({ latencyMs: (req: MockChatRequest) => (req.model === "slow" ? 150 : 0) });
     const client = connect(server);
-    let t = performance.now();
-    await ask(client, "x", "fast");
-    expect(performance.now() - t).toBeLessThan(140);
-    t = performance.now();
-    await ask(client, "x", "slow");
+    // Sent slow first, answered fast first: the latency comes from the function, per request.
+    const order: string[] = [];
+    const t = performance.now();
+    await Promise.all([
+      ask(client, "x", "slow").then(() => order.push("slow")),
+      ask(client, "x", "fast").then(() => order.push("fast")),
+    ]);
+    expect(order).toEqual(["fast", "slow"]);
     expect(performance.now() - t).toBeGreaterThanOrEqual(145);
   });
 });
@@ -514,9 +517,8 @@ describe("startMockOpenAI: close", () => {
     const pending = catchError(ask(client, "never answered"));
     while (server.stats.inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
 
-    const started = performance.now();
+    // The request waits 10 s for its latency: only a close that ends it lets this test finish in time.
     await server.close();
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(await pending).toBeInstanceOf(APIConnectionError);
     await server.close(); // idempotent
   });

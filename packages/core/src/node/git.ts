@@ -95,3 +95,22 @@ export async function addTemporaryWorktree(root: string, sha: string): Promise<T
     },
   };
 }
+
+/**
+ * Make sure commit `sha` is in the local repository: a shallow checkout (actions/checkout's default depth 1)
+ * lacks the pull request's base, so it is fetched from `origin` (one commit deep, no tags) when missing.
+ */
+export async function ensureCommitAvailable(root: string, sha: string): Promise<void> {
+  try {
+    await runGit(root, ["cat-file", "-e", `${sha}^{commit}`]);
+    return;
+  } catch {}
+  try {
+    await runGit(root, ["fetch", "--no-tags", "--depth=1", "origin", sha]);
+  } catch (error) {
+    throw new PromptfirstError(
+      "USAGE",
+      `commit ${sha} is not in the checkout and could not be fetched from origin (${(error as Error).message}); check out with fetch-depth: 0 or fetch the base first`,
+    );
+  }
+}

@@ -5,3 +5,4 @@ export * from "./load-cases.ts";
 export * from "./load-config.ts";
 export * from "./load-prompt.ts";
 export * from "./load-result.ts";
+export * from "./pull-request-check.ts";

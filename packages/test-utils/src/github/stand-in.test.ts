@@ -562,7 +562,8 @@ describe("server lifecycle", () => {
     expect(status).toBe(200);
     const started = Date.now();
     await server.close();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Not a speed figure: a close that waited for the idle keep-alive socket would take Node's 5 s timeout.
+    expect(Date.now() - started).toBeLessThan(4000);
     agent.destroy();
   });
 });

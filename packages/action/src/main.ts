@@ -1,0 +1,416 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import * as core from "@actions/core";
+import { getOctokit } from "@actions/github";
+import {
+  type Comparison,
+  type DataReport,
+  DEFAULTS,
+  type GateStatus,
+  isPromptfirstError,
+  parseConfig,
+  type Thresholds,
+} from "@promptfirst/core";
+import {
+  ensureCommitAvailable,
+  findDefaultBase,
+  findGitRoot,
+  type PullRequestCheckResult,
+  resolveCommit,
+  runPullRequestCheck,
+} from "@promptfirst/core/node";
+import { evaluateConfig } from "@promptfirst/providers";
+import {
+  renderComment,
+  renderCommentMarker,
+  renderEvaluatingComment,
+  renderHtmlReport,
+  renderJobSummary,
+  renderJson,
+  renderJUnit,
+  renderNothingTouchedComment,
+} from "@promptfirst/report";
+import { type ActionContext, loadActionContext } from "./context.ts";
+import {
+  findStickyComment,
+  findTokenLogin,
+  GitHubError,
+  type GitHubRequester,
+  listPullRequestFiles,
+  type PullRequestRef,
+  upsertStickyComment,
+} from "./github.ts";
+import { type ActionInputs, InputError, parseInputs } from "./inputs.ts";
+
+/** The version the Action reports in its comments. */
+export const ACTION_VERSION = "0.1.0";
+
+/** How `core.getInput` names an input in the environment: `INPUT_` + upper case, spaces as underscores. */
+export function toInputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+
+/** The marker key of the sticky comment: one comment per workflow, job and config. */
+export function buildCommentKey(context: ActionContext, config: string): string {
+  return `${context.workflow}/${context.job}/${config}`;
+}
+
+/** Threshold overrides from the Action's inputs. */
+function buildThresholds(inputs: ActionInputs): Partial<Thresholds> {
+  const out: Partial<Thresholds> = { failOn: inputs.failOn };
+  // Only thresholds the workflow sets: the others come from the base config's gates:, else the defaults.
+  for (const key of [
+    "maxScoreDrop",
+    "maxCostIncrease",
+    "maxErrorRate",
+    "confidence",
+    "promptFirst",
+    "minFineTuneGain",
+    "minScore",
+    "maxMonthlyCost",
+  ] as const) {
+    const value = inputs[key];
+    if (value !== undefined) Object.assign(out, { [key]: value });
+  }
+  return out;
+}
+
+/** The env name the config reads its key from (`provider.apiKeyEnv`, default OPENAI_API_KEY). */
+async function readApiKeyEnv(configPath: string): Promise<string> {
+  try {
+    return (
+      parseConfig(await readFile(configPath, "utf8"), configPath).config.provider?.apiKeyEnv ??
+      DEFAULTS.apiKeyEnv
+    );
+  } catch {
+    return DEFAULTS.apiKeyEnv;
+  }
+}
+
+/** Whether a comparison shows any change worth a comment under `comment: on-change`. */
+function hasChanges(comparison: Comparison): boolean {
+  if (comparison.verdict.status !== "pass") return true;
+  return comparison.suites.some((suite) =>
+    suite.candidates.some(
+      (c) => c.status !== "compared" || c.flips.regressions.length > 0 || c.flips.improvements.length > 0,
+    ),
+  );
+}
+
+/**
+ * Mark a comparison made on partial evidence (calls blocked: no API key on a fork's pull request): every gate
+ * that would read as a pass or a failure becomes `not evaluated`, with the reason first. It never passes a gate on
+ * evidence it did not gather, and never fails a contributor for a secret they cannot have.
+ */
+export function markNotEvaluated(comparison: Comparison, reason: string, failed: boolean): Comparison {
+  const gates = { ...comparison.verdict.gates };
+  for (const name of ["quality", "cost", "errors", "promptFirst"] as const) {
+    const gate = gates[name];
+    if (!gate || gate.status === "not applicable") continue;
+    gates[name] = { ...gate, status: "not evaluated" as GateStatus, reasons: [reason, ...gate.reasons] };
+  }
+  return { ...comparison, verdict: { ...comparison.verdict, status: "not evaluated", failed, gates } };
+}
+
+/** Annotate training-data errors on their files and lines. */
+function annotateDataReports(reports: readonly DataReport[], configDir: string, root: string): void {
+  for (const report of reports) {
+    const file = path.relative(root, path.resolve(configDir, report.file));
+    for (const finding of report.findings) {
+      if (finding.severity !== "error") continue;
+      core.error(`${report.file}: ${finding.message}`, {
+        title: `promptfirst: training data (${finding.code})`,
+        file,
+        ...(finding.line ? { startLine: finding.line } : {}),
+      });
+    }
+  }
+}
+
+/** Annotate a config error's issues on their files and lines (the message alone when it names none). */
+function annotateError(error: unknown, workspace: string): void {
+  if (!isPromptfirstError(error) || error.issues.length === 0) return;
+  for (const issue of error.issues) {
+    const file = path.isAbsolute(issue.file) ? path.relative(workspace, issue.file) : issue.file;
+    core.error(`${issue.path ? `${issue.path}: ` : ""}${issue.message}`, {
+      title: "promptfirst: config",
+      file,
+      ...(issue.line ? { startLine: issue.line } : {}),
+    });
+  }
+}
+
+/** Where the check posts its comment, when it does. */
+interface CommentTarget {
+  client: GitHubRequester;
+  pr: PullRequestRef;
+  marker: string;
+  key: string;
+  author: string;
+}
+
+/** Post or update the sticky comment; a 403 (read-only token on a fork) is a warning, not a failure. */
+async function postComment(target: CommentTarget, body: string): Promise<string | undefined> {
+  try {
+    const result = await upsertStickyComment(target.client, target.pr, {
+      marker: target.marker,
+      author: target.author,
+      body,
+    });
+    return result.url;
+  } catch (error) {
+    if (error instanceof GitHubError && error.status === 403) {
+      core.warning(
+        "promptfirst could not post its pull-request comment: the token is read-only (a pull request from a fork, or a workflow without `permissions: pull-requests: write`). The job summary has the full report.",
+      );
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** Whether the sticky comment already exists (a read error counts as no). */
+async function hasStickyComment(target: CommentTarget): Promise<boolean> {
+  try {
+    return (await findStickyComment(target.client, target.pr, target.marker, target.author)) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+const NO_KEY_MESSAGE = (envName: string) =>
+  `no API key: calls the cache could not answer were not made, so their gates are not evaluated. Pass the provider's key with the \`api-key\` input from a secret (e.g. \`api-key: \${{ secrets.${envName} }}\`); GitHub does not pass secrets to workflows run for pull requests from forks.`;
+
+/**
+ * The Action: parse inputs, read the context, find the touched suites, evaluate base and head, compare, post the
+ * sticky comment, write the job summary, the reports and the outputs, and fail per `fail-on`. Reads its inputs
+ * and context from `env`; nothing runs at import time.
+ */
+export async function run(env: Record<string, string | undefined> = process.env): Promise<void> {
+  let inputs: ActionInputs;
+  try {
+    inputs = parseInputs((name) => env[toInputEnvName(name)] ?? "");
+  } catch (error) {
+    if (error instanceof InputError) {
+      core.setFailed(error.message);
+      return;
+    }
+    throw error;
+  }
+  if (inputs.apiKey) core.setSecret(inputs.apiKey);
+  if (inputs.githubToken) core.setSecret(inputs.githubToken);
+
+  let workspace = env.GITHUB_WORKSPACE ?? process.cwd();
+  try {
+    const context = await loadActionContext(env);
+    workspace = context.workspace;
+    await runCheck(inputs, context);
+  } catch (error) {
+    annotateError(error, workspace);
+    core.setFailed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<void> {
+  const configPath = path.resolve(context.workspace, inputs.config);
+  const reportDir = path.resolve(context.workspace, inputs.reportDir);
+  const cacheDir = path.resolve(context.workspace, inputs.cacheDir);
+  const root = await findGitRoot(path.dirname(configPath));
+  core.setOutput("report-dir", reportDir);
+
+  if (context.eventName === "pull_request_target") {
+    // pull_request_target runs with the base's secrets and a write token. Evaluating the pull request would run
+    // its (untrusted) prompts, scorers and custom scorer modules with those secrets, so promptfirst refuses.
+    const message =
+      "promptfirst does not evaluate pull_request_target events: they run with secrets, and evaluating the pull request would execute its untrusted code (custom scorers) with them. Run promptfirst on `pull_request` (forks get no secrets: the cache answers what it can and the rest is reported as not evaluated).";
+    core.warning(message);
+    core.setOutput("verdict", "not evaluated");
+    await core.summary.addRaw(`## promptfirst: not evaluated\n\n${message}\n`).write();
+    return;
+  }
+
+  const key = buildCommentKey(context, inputs.config);
+  const client = getOctokit(inputs.githubToken, { baseUrl: context.apiUrl }) as unknown as GitHubRequester;
+  const pr = context.pullRequest
+    ? { owner: context.owner, repo: context.repo, number: context.pullRequest.number }
+    : undefined;
+
+  // The base: the input, else the pull request's base, a push's previous commit, a merge group's base, or main.
+  const base = await core.group("Resolve the base", async () => {
+    if (inputs.baseRef) return { ref: inputs.baseRef, sha: await resolveCommit(root, inputs.baseRef) };
+    const fromEvent = context.pullRequest
+      ? { ref: context.pullRequest.base.ref, sha: context.pullRequest.base.sha }
+      : context.before && !/^0+$/.test(context.before)
+        ? { ref: context.before.slice(0, 7), sha: context.before }
+        : undefined;
+    if (fromEvent) {
+      await ensureCommitAvailable(root, fromEvent.sha);
+      return fromEvent;
+    }
+    return findDefaultBase(root);
+  });
+
+  let changedFiles: string[] | undefined;
+  if (pr && !inputs.forceRun) {
+    changedFiles = await core.group("List the pull request's files", async () => {
+      try {
+        return await listPullRequestFiles(client, pr);
+      } catch (error) {
+        core.warning(`could not list the pull request's files (${(error as Error).message}); using git diff`);
+        return undefined;
+      }
+    });
+  }
+
+  const target: CommentTarget | undefined =
+    pr && inputs.comment !== "never"
+      ? {
+          client,
+          pr,
+          key,
+          marker: renderCommentMarker(key),
+          author: await findTokenLogin(client),
+        }
+      : undefined;
+
+  const apiKeyEnv = await readApiKeyEnv(configPath);
+  const lookupKey = (name: string): string | undefined =>
+    name === apiKeyEnv && inputs.apiKey ? inputs.apiKey : process.env[name];
+  const overrides = {
+    ...(inputs.baseURL ? { baseURL: inputs.baseURL } : {}),
+    ...(inputs.model ? { model: inputs.model } : {}),
+  };
+  let evaluatingPosted = false;
+  const check: PullRequestCheckResult = await runPullRequestCheck({
+    configPath,
+    displayBase: root,
+    base,
+    headSha: context.sha,
+    headRef: context.pullRequest
+      ? `#${context.pullRequest.number} ${context.sha.slice(0, 7)}`
+      : context.sha.slice(0, 7),
+    ...(changedFiles ? { changedFiles } : {}),
+    all: inputs.forceRun,
+    thresholds: buildThresholds(inputs),
+    compareWhenBlocked: true,
+    today: new Date(),
+    toolVersion: ACTION_VERSION,
+    onEvent: (event) => {
+      if (event.type === "touched") {
+        core.info(`Comparing with ${event.base}.`);
+        if (event.baseProblem) core.info(`note: ${event.baseProblem}`);
+        for (const suite of event.touched) core.info(`  suite ${suite.name}: ${suite.reasons.join("; ")}`);
+      }
+    },
+    evaluate: async (request) => {
+      // Reviewers never read a stale verdict: an existing comment says "evaluating" until the result replaces it.
+      if (target && !evaluatingPosted && (await hasStickyComment(target))) {
+        evaluatingPosted = true;
+        await postComment(
+          target,
+          renderEvaluatingComment({
+            key,
+            sha: context.pullRequest?.head.sha ?? context.sha,
+            suites: request.suites,
+            ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+          }),
+        );
+      }
+      return core.group(`Evaluate ${request.side} (${request.suites.join(", ")})`, () =>
+        evaluateConfig({
+          configPath: request.configPath,
+          suites: request.suites,
+          displayBase: request.displayBase,
+          lookupKey,
+          onSecret: (value) => core.setSecret(value),
+          cache: true,
+          cacheDir,
+          overrides,
+          git: request.git,
+          out: path.join(reportDir, `${request.side}.json`),
+          toolVersion: ACTION_VERSION,
+          onPlan: (plan) =>
+            core.info(`${plan.suites} suite(s), ${plan.calls} calls (${plan.distinctRequests} distinct)`),
+        }),
+      );
+    },
+  });
+
+  if (check.kind === "nothing-touched") {
+    core.info(`No suite is touched by the changes since ${check.base}: nothing to evaluate.`);
+    core.setOutput("verdict", "not applicable");
+    await core.summary
+      .addRaw(`## promptfirst: no suite touched\n\nNothing to evaluate against ${check.base}.\n`)
+      .write();
+    if (target && inputs.comment === "always") {
+      const url = await postComment(
+        target,
+        renderNothingTouchedComment({
+          key,
+          sha: context.pullRequest?.head.sha ?? context.sha,
+          base: check.base,
+          ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+        }),
+      );
+      if (url) core.setOutput("comment-url", url);
+    }
+    return;
+  }
+  if (check.kind === "blocked") throw new Error("unreachable: compareWhenBlocked is set");
+
+  let comparison = check.comparison;
+  const missingKey = check.blocking.filter((b) => b.kind === "no_api_key");
+  const otherBlocking = check.blocking.filter((b) => b.kind !== "no_api_key");
+  for (const b of check.blocking) core.error(`${b.count} call(s) could not be made: ${b.message}`);
+  if (otherBlocking.length > 0) {
+    comparison = markNotEvaluated(
+      comparison,
+      `calls could not be made: ${otherBlocking.map((b) => b.message).join("; ")}`,
+      inputs.failOn !== "never",
+    );
+  } else if (missingKey.length > 0) {
+    const message = NO_KEY_MESSAGE(apiKeyEnv);
+    core.warning(message);
+    comparison = markNotEvaluated(comparison, message, false);
+  }
+  annotateDataReports(check.dataReports, check.head.dir, root);
+
+  const links = context.runUrl ? { runUrl: context.runUrl } : {};
+  await core.group("Write the reports", async () => {
+    await mkdir(reportDir, { recursive: true });
+    await writeFile(path.join(reportDir, "comparison.json"), renderJson(comparison));
+    await writeFile(
+      path.join(reportDir, "report.html"),
+      renderHtmlReport(comparison, { head: check.headResult, base: check.baseResult, ...links }),
+    );
+    await writeFile(path.join(reportDir, "junit.xml"), renderJUnit(comparison, { head: check.headResult }));
+    await core.summary.addRaw(renderJobSummary(comparison, links)).write();
+  });
+
+  const verdict = comparison.verdict;
+  const shouldComment =
+    target !== undefined &&
+    (inputs.comment === "always" ||
+      (inputs.comment === "on-change" && (hasChanges(comparison) || evaluatingPosted)) ||
+      (inputs.comment === "on-failure" && (verdict.failed || evaluatingPosted)));
+  if (target && shouldComment) {
+    const url = await core.group("Post the comment", () =>
+      postComment(target, renderComment(comparison, { key, ...links })),
+    );
+    if (url) core.setOutput("comment-url", url);
+  }
+
+  core.setOutput("verdict", verdict.status);
+  core.setOutput("quality", verdict.gates.quality.status);
+  core.setOutput("cost", verdict.gates.cost.status);
+  core.setOutput("prompt-first", verdict.gates.promptFirst?.status ?? "not applicable");
+  core.setOutput("results", path.join(reportDir, "comparison.json"));
+  if (verdict.failed) {
+    const failing = (["quality", "cost", "errors", "promptFirst"] as const)
+      .filter((name) => verdict.gates[name]?.status === "fail" || verdict.status === "not evaluated")
+      .map((name) => (name === "promptFirst" ? "prompt first" : name));
+    core.setFailed(
+      `promptfirst: the check fails (fail-on: ${verdict.failOn}): ${failing.join(", ") || verdict.status}`,
+    );
+  }
+}

@@ -1,0 +1,393 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import {
+  applyPromptFirst,
+  type Comparison,
+  type Config,
+  compareRuns,
+  type DataReport,
+  DEFAULTS,
+  type EvalCaseRef,
+  evaluatePromptFirst,
+  findTouchedSuites,
+  type GatesConfig,
+  inferProviderFromBaseURL,
+  isPromptfirstError,
+  type LoadedCandidate,
+  type LoadedConfig,
+  parseConfig,
+  RUN_RESULT_SCHEMA_VERSION,
+  type RunResult,
+  renderPrompt,
+  type Thresholds,
+  type TouchedSuite,
+} from "../index.ts";
+import { loadTrainingDataReport } from "./check-training-file.ts";
+import { addTemporaryWorktree, findGitRoot, listChangedFiles } from "./git.ts";
+import { loadConfig } from "./load-config.ts";
+
+/** The gate thresholds a config sets under `gates:`, as comparison thresholds. */
+export function readConfigThresholds(gates: GatesConfig | undefined): Partial<Thresholds> {
+  const out: Partial<Thresholds> = {};
+  if (!gates) return out;
+  for (const key of [
+    "minScore",
+    "maxScoreDrop",
+    "maxCostIncrease",
+    "maxMonthlyCost",
+    "maxErrorRate",
+    "confidence",
+    "minFineTuneGain",
+  ] as const) {
+    const value = gates[key];
+    if (value !== undefined) out[key] = value;
+  }
+  if (gates.promptFirst !== undefined) out.promptFirst = gates.promptFirst;
+  return out;
+}
+
+/** One training file the touched suites use, with the fine-tune candidate that names it first. */
+interface TrainingFile {
+  /** Relative to the config, as written in `fineTune.trainingData`. */
+  file: string;
+  absolute: string;
+  candidate: LoadedCandidate & { fineTune: NonNullable<LoadedCandidate["fineTune"]> };
+  /** Every suite (touched or not) whose fine-tunes use the file: their cases are checked for leakage. */
+  suites: Set<string>;
+}
+
+/** What `checkTrainingFiles` needs: the head config, the suites touched, and where base is checked out. */
+interface TrainingCheckInput {
+  head: LoadedConfig;
+  suites: readonly string[];
+  root: string;
+  /** The base commit's checkout (the temporary worktree). */
+  baseDir: string;
+  baseLabel: string;
+  /** Files changed since base, relative to the repository root. */
+  changed: readonly string[];
+}
+
+/** The user turns of a candidate's prompt rendered with a case's vars (what leaks when trained on). */
+function renderUserInput(candidate: LoadedCandidate, vars: Record<string, unknown>): string | undefined {
+  try {
+    const text = renderPrompt(candidate.prompt, vars)
+      .filter((m) => m.role === "user")
+      .map((m) => m.content)
+      .join("\n");
+    return text === "" ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Check the training data of the touched suites' fine-tune candidates on head, each against its base version
+ * (from the base checkout; a file new on head is all added) and against the eval cases of every suite that
+ * trains on it. Returns the reports (named as in the config) and which of the files the change touches.
+ */
+async function checkTrainingFiles(
+  input: TrainingCheckInput,
+): Promise<{ reports: DataReport[]; changedTrainingFiles: string[] }> {
+  const files = new Map<string, TrainingFile>();
+  const wanted = new Set(input.suites);
+  for (const suite of input.head.suites) {
+    if (!wanted.has(suite.name)) continue;
+    for (const candidate of suite.candidates) {
+      if (!candidate.fineTune || files.has(candidate.fineTune.trainingDataPath)) continue;
+      files.set(candidate.fineTune.trainingDataPath, {
+        file: candidate.fineTune.trainingData,
+        absolute: candidate.fineTune.trainingDataPath,
+        candidate: candidate as TrainingFile["candidate"],
+        suites: new Set(),
+      });
+    }
+  }
+  for (const suite of input.head.suites) {
+    for (const candidate of suite.candidates) {
+      const entry = candidate.fineTune ? files.get(candidate.fineTune.trainingDataPath) : undefined;
+      entry?.suites.add(suite.name);
+    }
+  }
+  const changed = new Set(input.changed.map((f) => path.resolve(input.root, f)));
+  const reports: DataReport[] = [];
+  const changedTrainingFiles: string[] = [];
+  for (const entry of files.values()) {
+    const { candidate } = entry;
+    const evalCases: EvalCaseRef[] = [];
+    for (const suite of input.head.suites) {
+      if (!entry.suites.has(suite.name)) continue;
+      for (const testCase of suite.cases) {
+        const renderedInput = renderUserInput(candidate, testCase.vars);
+        evalCases.push({
+          suite: suite.name,
+          case: testCase,
+          ...(renderedInput === undefined ? {} : { renderedInput }),
+        });
+      }
+    }
+    const provider = inferProviderFromBaseURL(candidate.provider.baseURL);
+    const spec = candidate.fineTune;
+    reports.push(
+      await loadTrainingDataReport(entry.absolute, {
+        file: entry.file,
+        baseModel: spec.baseModel,
+        ...(provider === undefined ? {} : { provider }),
+        ...(spec.epochs === undefined ? {} : { epochs: spec.epochs }),
+        ...(spec.trainingPricePerMTok === undefined
+          ? {}
+          : { trainingPricePerMTok: spec.trainingPricePerMTok }),
+        evalCases,
+        baseVersionPath: path.join(input.baseDir, path.relative(input.root, entry.absolute)),
+        baseFile: `${entry.file} at ${input.baseLabel}`,
+      }),
+    );
+    if (changed.has(entry.absolute)) changedTrainingFiles.push(entry.file);
+  }
+  return { reports, changedTrainingFiles };
+}
+
+/** A RunResult with no suites: the base of a config that did not exist yet. */
+function buildEmptyRun(configFile: string, git: RunResult["git"], toolVersion: string): RunResult {
+  const result: RunResult = {
+    schemaVersion: RUN_RESULT_SCHEMA_VERSION,
+    tool: { name: "promptfirst", version: toolVersion },
+    createdAt: new Date().toISOString(),
+    config: { file: configFile, hash: "none" },
+    suites: {},
+    stats: {
+      plannedCalls: 0,
+      judgeCalls: 0,
+      requests: 0,
+      cacheHits: 0,
+      deduplicated: 0,
+      retries: 0,
+      errors: 0,
+      spentUsd: 0,
+      durationMs: 0,
+    },
+    warnings: [],
+  };
+  if (git) result.git = git;
+  return result;
+}
+
+async function readBaseConfig(file: string, display: string): Promise<{ config?: Config; problem?: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return { problem: `the base has no ${display}` };
+  }
+  try {
+    return { config: parseConfig(text, display).config };
+  } catch (error) {
+    if (!isPromptfirstError(error)) throw error;
+    return { problem: `the base's ${display} is not valid, so every suite counts as changed` };
+  }
+}
+
+/** One evaluation the check asks its caller for: the head or the base side of the touched suites. */
+export interface PullRequestEvaluation {
+  side: "head" | "base";
+  /** Absolute config path (the base's lives in a temporary worktree). */
+  configPath: string;
+  suites: string[];
+  /** Directory the config's files are named relative to (the base's maps onto the head's names). */
+  displayBase: string;
+  git: { ref: string; sha: string };
+}
+
+/** What the caller's evaluation returns (`evaluateConfig` of `@promptfirst/providers` fits). */
+export interface PullRequestEvaluationResult {
+  result: RunResult;
+  /** Calls that could not be made for a reason the user must fix (no key, no recording). */
+  blocking: Array<{ kind: string; message: string; count: number }>;
+}
+
+/** Progress of a check, for the shell to print or group. */
+export type PullRequestCheckEvent =
+  | { type: "touched"; touched: TouchedSuite[]; base: string; baseProblem?: string }
+  | { type: "evaluate"; side: "head" | "base"; label: string };
+
+/** Options of `runPullRequestCheck`. */
+export interface PullRequestCheckOptions {
+  /** Absolute path of the head config. */
+  configPath: string;
+  /** Directory the config's files are named relative to in messages and results. */
+  displayBase: string;
+  /** The base to compare with, already resolved by the caller (a ref for display and its commit). */
+  base: { ref: string; sha: string };
+  headSha: string;
+  /** How head is named (default `working tree`). */
+  headRef?: string;
+  /** Files the change touches, repo-relative (default: `git diff` of the working tree against base). */
+  changedFiles?: readonly string[];
+  /** Evaluate these suites whatever changed. */
+  suites?: readonly string[];
+  /** Evaluate every suite. */
+  all?: boolean;
+  /** Threshold overrides (flags or Action inputs), over the config's `gates:`. */
+  thresholds: Partial<Thresholds>;
+  /** Runs one evaluation (head, then base, sharing one cache). */
+  evaluate: (request: PullRequestEvaluation) => Promise<PullRequestEvaluationResult>;
+  /**
+   * Compare even when calls were blocked (no key on a fork's pull request): the caller reports what could be
+   * answered and marks the gates not evaluated. Default false: a blocked check returns `kind: "blocked"`.
+   */
+  compareWhenBlocked?: boolean;
+  /** Today, for model shutdown dates. */
+  today: Date;
+  toolVersion: string;
+  onEvent?: (event: PullRequestCheckEvent) => void;
+}
+
+/** What a check found: nothing to evaluate, calls that could not be made, or a comparison. */
+export type PullRequestCheckResult =
+  | { kind: "nothing-touched"; base: string; head: LoadedConfig; changedFiles: string[] }
+  | {
+      kind: "blocked";
+      base: string;
+      head: LoadedConfig;
+      touched: TouchedSuite[];
+      blocking: PullRequestEvaluationResult["blocking"];
+      headResult: RunResult;
+      baseResult?: RunResult;
+    }
+  | {
+      kind: "compared";
+      base: string;
+      head: LoadedConfig;
+      touched: TouchedSuite[];
+      headResult: RunResult;
+      baseResult: RunResult;
+      comparison: Comparison;
+      dataReports: DataReport[];
+      /** Non-empty only with `compareWhenBlocked`. */
+      blocking: PullRequestEvaluationResult["blocking"];
+    };
+
+/**
+ * The pull-request check: find the suites the change touches (against the base config, checked out into a
+ * temporary git worktree), evaluate them on head and on base through the caller's `evaluate`, compare, check
+ * the touched suites' training data, and apply the prompt-first rule. Shared by `promptfirst gate` and the
+ * Action; resolving the base and printing are the caller's.
+ */
+export async function runPullRequestCheck(options: PullRequestCheckOptions): Promise<PullRequestCheckResult> {
+  const { configPath, base } = options;
+  const root = await findGitRoot(path.dirname(configPath));
+  const configInRepo = path.relative(root, configPath);
+  const head = await loadConfig(configPath, { displayBase: options.displayBase });
+  const changed = options.changedFiles ? [...options.changedFiles] : await listChangedFiles(root, base.sha);
+  const headRef = options.headRef ?? "working tree";
+  const shortBase = `${base.ref} (${base.sha.slice(0, 7)})`;
+
+  const worktree = await addTemporaryWorktree(root, base.sha);
+  try {
+    const baseConfigPath = path.join(worktree.dir, configInRepo);
+    const baseConfig = await readBaseConfig(baseConfigPath, head.file);
+    const wanted = options.suites ?? [];
+    const touched: TouchedSuite[] = options.all
+      ? head.suites.map((s) => ({ name: s.name, reasons: ["--all"] }))
+      : wanted.length > 0
+        ? wanted.map((name) => ({ name, reasons: ["--suite"] }))
+        : findTouchedSuites({ head, base: baseConfig.config, changedFiles: changed, repoRoot: root });
+    if (touched.length === 0)
+      return { kind: "nothing-touched", base: shortBase, head, changedFiles: changed };
+    options.onEvent?.({
+      type: "touched",
+      touched,
+      base: shortBase,
+      ...(baseConfig.problem ? { baseProblem: baseConfig.problem } : {}),
+    });
+
+    const names = touched.map((s) => s.name);
+    options.onEvent?.({ type: "evaluate", side: "head", label: `head (${headRef})` });
+    const headOutcome = await options.evaluate({
+      side: "head",
+      configPath,
+      suites: names,
+      displayBase: options.displayBase,
+      git: { ref: headRef, sha: options.headSha },
+    });
+    const baseNames = names.filter((name) => baseConfig.config?.suites[name] !== undefined);
+    let baseResult: RunResult;
+    let baseBlocking: PullRequestEvaluationResult["blocking"] = [];
+    if (baseNames.length > 0) {
+      options.onEvent?.({ type: "evaluate", side: "base", label: `base ${shortBase}` });
+      const baseOutcome = await options.evaluate({
+        side: "base",
+        configPath: baseConfigPath,
+        suites: baseNames,
+        // Name the base's files as the head's are named, not by their temporary checkout.
+        displayBase: path.join(worktree.dir, path.relative(root, options.displayBase)),
+        git: { ref: base.ref, sha: base.sha },
+      });
+      baseResult = baseOutcome.result;
+      baseBlocking = baseOutcome.blocking;
+    } else {
+      baseResult = buildEmptyRun(
+        headOutcome.result.config.file,
+        { ref: base.ref, sha: base.sha },
+        options.toolVersion,
+      );
+    }
+    const blocking = [...headOutcome.blocking, ...baseBlocking];
+    if (blocking.length > 0 && !options.compareWhenBlocked) {
+      return {
+        kind: "blocked",
+        base: shortBase,
+        head,
+        touched,
+        blocking,
+        headResult: headOutcome.result,
+        ...(baseNames.length > 0 ? { baseResult } : {}),
+      };
+    }
+
+    const compared = compareRuns(
+      baseResult,
+      headOutcome.result,
+      // A pull request cannot loosen its own gates: the base's `gates:` apply (the head's only for a config
+      // that is new in this change); flags and Action inputs override both.
+      { ...readConfigThresholds(baseConfig.config?.gates ?? head.config.gates), ...options.thresholds },
+      { toolVersion: options.toolVersion, baseFile: `base ${shortBase}`, headFile: `head (${headRef})` },
+    );
+    const { reports, changedTrainingFiles } = await checkTrainingFiles({
+      head,
+      suites: names,
+      root,
+      baseDir: worktree.dir,
+      baseLabel: shortBase,
+      changed,
+    });
+    const thresholds = compared.thresholds;
+    const mode = thresholds.promptFirst ?? DEFAULTS.promptFirst;
+    const report = evaluatePromptFirst({
+      head: headOutcome.result,
+      base: baseResult,
+      comparison: compared,
+      dataReports: reports,
+      changedTrainingFiles,
+      mode,
+      minFineTuneGain: thresholds.minFineTuneGain ?? DEFAULTS.minFineTuneGain,
+      maxScoreDrop: thresholds.maxScoreDrop,
+      confidence: thresholds.confidence,
+      today: options.today,
+    });
+    const comparison = applyPromptFirst(compared, report, reports, mode, thresholds.failOn);
+    return {
+      kind: "compared",
+      base: shortBase,
+      head,
+      touched,
+      headResult: headOutcome.result,
+      baseResult,
+      comparison,
+      dataReports: reports,
+      blocking,
+    };
+  } finally {
+    await worktree.remove();
+  }
+}

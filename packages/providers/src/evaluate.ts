@@ -1,0 +1,278 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import {
+  DEFAULTS,
+  type LoadedConfig,
+  PromptfirstError,
+  type Provider,
+  planRun,
+  type ResolvedProvider,
+  type RunProgress,
+  type RunResult,
+  runEval,
+} from "@promptfirst/core";
+import { loadConfig, loadCustomScorer } from "@promptfirst/core/node";
+import { FileCache } from "./file-cache.ts";
+import { OpenAIProvider } from "./openai-provider.ts";
+import {
+  loadRecording,
+  type RecordingFile,
+  RecordingProvider,
+  ReplayProvider,
+  saveRecording,
+} from "./recording.ts";
+
+/** A failure the user must fix before results mean anything (no key, no recording), with how many calls hit it. */
+export interface BlockingFailure {
+  kind: string;
+  message: string;
+  count: number;
+}
+
+/** What an evaluation is about to do, reported before the first call. */
+export interface EvaluationPlanInfo {
+  suites: number;
+  calls: number;
+  distinctRequests: number;
+  skippedCandidates: number;
+}
+
+/** Options of `evaluateConfig`: everything a shell (CLI or Action) decides. */
+export interface EvaluateConfigOptions {
+  /** Absolute path of the config file. */
+  configPath: string;
+  /** The suites to evaluate (empty: every suite). */
+  suites: readonly string[];
+  /** Directory the config's files are named relative to in messages and results. */
+  displayBase: string;
+  /** Reads the API key named by an endpoint's `apiKeyEnv` (the shell decides where keys come from). */
+  lookupKey: (envName: string) => string | undefined;
+  /** Called with every secret used, so the shell can mask it in its own output. */
+  onSecret?: (value: string) => void;
+  /** Answer only from this recording: `file` absolute, `display` as the user named it. */
+  replay?: { file: string; display: string };
+  /** Call the endpoints and add every response to this recording: `file` absolute, `display` as named. */
+  record?: { file: string; display: string };
+  /** Read and write the response cache (ignored when recording or replaying). */
+  cache: boolean;
+  /** Absolute cache directory (default: the config's). */
+  cacheDir?: string;
+  /** Overrides every endpoint's concurrency. */
+  concurrency?: number;
+  /** Overrides: the config's top-level base URL, and the model of every prompt candidate. */
+  overrides?: { baseURL?: string; model?: string };
+  onPlan?: (info: EvaluationPlanInfo) => void;
+  onProgress?: (progress: RunProgress) => void;
+  /** Called after a recording was written, with the number of responses recorded. */
+  onRecorded?: (count: number) => void;
+  git?: { ref?: string; sha?: string };
+  /** Absolute path to write the (redacted) RunResult to. */
+  out?: string;
+  toolVersion: string;
+}
+
+/** What `evaluateConfig` produced. */
+export interface EvaluateConfigResult {
+  /** The RunResult, with every secret masked. */
+  result: RunResult;
+  loaded: LoadedConfig;
+  /** Requests that could not be answered for a reason the user must fix (no key, no recording). */
+  blocking: BlockingFailure[];
+}
+
+/** Masks secrets (values shorter than 6 characters are not worth masking and would mangle text). */
+function createMasker(): { add(value: string | undefined): boolean; mask(text: string): string } {
+  const secrets = new Set<string>();
+  return {
+    add(value) {
+      if (!value || value.length < 6 || secrets.has(value)) return false;
+      secrets.add(value);
+      return true;
+    },
+    mask(text) {
+      let out = text;
+      for (const secret of secrets) out = out.split(secret).join("***");
+      return out;
+    },
+  };
+}
+
+/** Apply the shell's overrides (Action inputs `base-url` and `model`) to a loaded config, in place. */
+function applyOverrides(loaded: LoadedConfig, overrides: EvaluateConfigOptions["overrides"]): void {
+  if (!overrides) return;
+  const topBaseURL = (loaded.config.provider?.baseURL ?? DEFAULTS.baseURL).replace(/\/+$/, "");
+  const newBaseURL = overrides.baseURL?.replace(/\/+$/, "");
+  const retarget = (provider: ResolvedProvider): void => {
+    if (newBaseURL && provider.type === "openai" && provider.baseURL === topBaseURL)
+      provider.baseURL = newBaseURL;
+  };
+  for (const suite of loaded.suites) {
+    for (const candidate of suite.candidates) {
+      retarget(candidate.provider);
+      if (overrides.model && candidate.kind === "prompt") candidate.model = overrides.model;
+    }
+  }
+  retarget(loaded.judge.provider);
+}
+
+/**
+ * Evaluate a config's suites: load, plan, run through the cache and the chosen providers (OpenAI-compatible,
+ * replay, or recording), mask secrets, and optionally write the RunResult. Shared by the CLI and the Action.
+ */
+export async function evaluateConfig(options: EvaluateConfigOptions): Promise<EvaluateConfigResult> {
+  const masker = createMasker();
+  const loaded = await loadConfig(options.configPath, {
+    suites: [...options.suites],
+    displayBase: options.displayBase,
+  });
+  applyOverrides(loaded, options.overrides);
+  const plan = planRun(loaded);
+
+  let replay: { file: string; recording: RecordingFile } | undefined;
+  if (options.replay) {
+    replay = { file: options.replay.display, recording: await loadRecording(options.replay.file) };
+  }
+  const replays = new Map<string, Promise<RecordingFile>>();
+  const recorders: RecordingProvider[] = [];
+  const providers: Provider[] = [];
+
+  const createProvider = (endpoint: ResolvedProvider): Provider => {
+    let provider: Provider;
+    if (replay) provider = new ReplayProvider(replay.recording, replay.file);
+    else if (endpoint.type === "replay") {
+      if (!endpoint.recording) {
+        throw new PromptfirstError(
+          "CONFIG_INVALID",
+          `${loaded.file}: provider.type is "replay" but provider.recording names no file`,
+        );
+      }
+      provider = new LazyReplayProvider(endpoint.recording, replays);
+    } else {
+      const apiKey = options.lookupKey(endpoint.apiKeyEnv);
+      if (apiKey && masker.add(apiKey)) options.onSecret?.(apiKey);
+      const providerOptions: ConstructorParameters<typeof OpenAIProvider>[0] = {
+        baseURL: endpoint.baseURL,
+        apiKeyEnv: endpoint.apiKeyEnv,
+        headers: endpoint.headers,
+      };
+      if (apiKey) providerOptions.apiKey = apiKey;
+      if (endpoint.apiVersion) providerOptions.apiVersion = endpoint.apiVersion;
+      provider = new OpenAIProvider(providerOptions);
+    }
+    providers.push(provider);
+    if (options.record) {
+      const recorder = new RecordingProvider(provider);
+      recorders.push(recorder);
+      return recorder;
+    }
+    return provider;
+  };
+
+  // Recording must see every call, and a replay must not mix in cached answers.
+  const useCache = options.cache && !options.record && !replay && loaded.config.cache?.enabled !== false;
+  const cache = useCache ? new FileCache(options.cacheDir ?? loaded.cacheDir) : undefined;
+
+  options.onPlan?.({
+    suites: loaded.suites.length,
+    calls: plan.calls.length,
+    distinctRequests: plan.uniqueRequests,
+    skippedCandidates: plan.skipped.length,
+  });
+  let result: RunResult;
+  try {
+    result = await runEval(loaded, plan, {
+      createProvider,
+      ...(cache ? { cache } : {}),
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      loadCustomScorer,
+      fetchLifecycle: async (model, endpoint) => {
+        if (replay || endpoint.type !== "openai") return undefined;
+        const provider = providers.find((p) => p.id === `openai:${endpoint.baseURL}`);
+        return provider instanceof OpenAIProvider ? provider.fetchLifecycle(model) : undefined;
+      },
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      toolVersion: options.toolVersion,
+      ...(options.git ? { git: options.git } : {}),
+    });
+  } finally {
+    await cache?.close();
+  }
+
+  if (options.record && recorders.length > 0) {
+    const entries: RecordingFile["entries"] = {};
+    for (const recorder of recorders) Object.assign(entries, recorder.entries());
+    // Add to an existing recording rather than replace it: recording one suite keeps the others' answers, and
+    // gate's base and head runs share one file. Secrets are masked in what is stored.
+    const existing = await loadRecording(options.record.file).catch((error: unknown) => {
+      if ((error as { code?: string }).code === "FILE_NOT_FOUND") return undefined;
+      throw error;
+    });
+    const merged = JSON.parse(masker.mask(JSON.stringify({ ...existing?.entries, ...entries })));
+    await saveRecording(options.record.file, merged as RecordingFile["entries"]);
+    options.onRecorded?.(Object.keys(entries).length);
+  }
+
+  const redacted = JSON.parse(masker.mask(JSON.stringify(result))) as RunResult;
+  if (options.out) {
+    await mkdir(path.dirname(options.out), { recursive: true });
+    await writeFile(options.out, `${JSON.stringify(redacted, null, 2)}\n`);
+  }
+  return { result: redacted, loaded, blocking: findBlockingFailures(redacted) };
+}
+
+/** A replay provider that reads its recording on first use (config `provider.type: replay`). */
+class LazyReplayProvider implements Provider {
+  readonly id: string;
+  readonly #file: string;
+  readonly #cache: Map<string, Promise<RecordingFile>>;
+  #inner: Promise<ReplayProvider> | undefined;
+
+  constructor(file: string, cache: Map<string, Promise<RecordingFile>>) {
+    this.id = `replay:${file}`;
+    this.#file = file;
+    this.#cache = cache;
+  }
+
+  complete(...args: Parameters<Provider["complete"]>): ReturnType<Provider["complete"]> {
+    if (!this.#inner) {
+      let recording = this.#cache.get(this.#file);
+      if (!recording) {
+        recording = loadRecording(this.#file);
+        this.#cache.set(this.#file, recording);
+      }
+      this.#inner = recording.then((r) => new ReplayProvider(r, this.#file));
+    }
+    return this.#inner.then((p) => p.complete(args[0]));
+  }
+}
+
+/**
+ * Error kinds the user must fix before results mean anything: no key, a key the endpoint refuses, a model it
+ * does not have, a recording that lacks the request.
+ */
+export const BLOCKING_ERROR_KINDS: ReadonlySet<string> = new Set([
+  "no_api_key",
+  "not_recorded",
+  "auth",
+  "not_found",
+]);
+
+/** The blocking failures of a RunResult, grouped by kind and message, with their counts. */
+export function findBlockingFailures(result: RunResult): BlockingFailure[] {
+  const counts = new Map<string, BlockingFailure>();
+  for (const suite of Object.values(result.suites)) {
+    for (const candidate of Object.values(suite.candidates)) {
+      for (const c of candidate.cases) {
+        for (const s of c.samples) {
+          if (!s.error || !BLOCKING_ERROR_KINDS.has(s.error.kind)) continue;
+          const key =
+            s.error.kind === "not_recorded" ? s.error.kind : `${s.error.kind}\u0000${s.error.message}`;
+          const entry = counts.get(key) ?? { kind: s.error.kind, message: s.error.message, count: 0 };
+          entry.count++;
+          counts.set(key, entry);
+        }
+      }
+    }
+  }
+  return [...counts.values()];
+}
