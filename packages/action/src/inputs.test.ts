@@ -19,6 +19,7 @@ describe("parseInputs", () => {
       expect(inputs[key]).toBeUndefined();
     }
     expect(inputs.baseURL).toBeUndefined();
+    expect(inputs.replay).toBeUndefined();
   });
 
   it("reads every input given", () => {
@@ -31,6 +32,7 @@ describe("parseInputs", () => {
         "force-run": "TRUE",
         confidence: "0.99",
         "max-score-drop": "5%",
+        replay: "recordings/support.json",
       }),
     );
     expect(inputs).toMatchObject({
@@ -41,6 +43,7 @@ describe("parseInputs", () => {
       forceRun: true,
       confidence: 0.99,
       maxScoreDrop: 0.05,
+      replay: "recordings/support.json",
     });
   });
 

@@ -26,6 +26,8 @@ export interface ActionInputs {
   comment: (typeof COMMENT_MODES)[number];
   failOn: (typeof FAIL_ON_VALUES)[number];
   forceRun: boolean;
+  /** A committed recording to answer from (like `promptfirst eval --replay`): no API key, no network. */
+  replay?: string;
   cacheDir: string;
   reportDir: string;
 }
@@ -146,6 +148,12 @@ const SPECS: Record<keyof ActionInputs, Spec> = {
     schema: z
       .enum(["true", "false", "True", "False", "TRUE", "FALSE"])
       .transform((v) => v.toLowerCase() === "true"),
+  },
+  replay: {
+    name: "replay",
+    allowed: "the path of a recording file (e.g. written by promptfirst eval --record)",
+    schema: z.string().min(1),
+    optional: true,
   },
   cacheDir: { name: "cache-dir", allowed: "a directory path", schema: z.string().min(1) },
   reportDir: { name: "report-dir", allowed: "a directory path", schema: z.string().min(1) },

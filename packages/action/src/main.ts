@@ -215,6 +215,9 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
   const configPath = path.resolve(context.workspace, inputs.config);
   const reportDir = path.resolve(context.workspace, inputs.reportDir);
   const cacheDir = path.resolve(context.workspace, inputs.cacheDir);
+  const replay = inputs.replay
+    ? { file: path.resolve(context.workspace, inputs.replay), display: inputs.replay }
+    : undefined;
   const root = await findGitRoot(path.dirname(configPath));
   core.setOutput("report-dir", reportDir);
 
@@ -325,6 +328,7 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
           onSecret: (value) => core.setSecret(value),
           cache: true,
           cacheDir,
+          ...(replay ? { replay } : {}),
           overrides,
           git: request.git,
           out: path.join(reportDir, `${request.side}.json`),

@@ -157,7 +157,7 @@ function describeCostSummary(a: FineTuneAssessment): string {
         : `${formatDollars(-c.monthlyDeltaUsd)} less a month`,
     );
   }
-  if (c.paybackMonths !== null) parts.push(`pays back in ${c.paybackMonths.toFixed(1)} months`);
+  if (c.paybackMonths !== null) parts.push(describePayback(c.paybackMonths));
   if (c.costPerPointUsd !== null) parts.push(describeCostPerPoint(c));
   return parts.join(", ");
 }
@@ -673,7 +673,7 @@ function addCostFinding(
       ? `training cost unknown (${c.trainingReason})`
       : `training ${formatDollars(c.trainingUsd)}`,
   );
-  if (c.paybackMonths !== null) parts.push(`pays back in ${c.paybackMonths.toFixed(1)} months`);
+  if (c.paybackMonths !== null) parts.push(describePayback(c.paybackMonths));
   else if (c.monthlyDeltaUsd !== null && c.monthlyDeltaUsd > 0) parts.push("it costs more every month");
   if (c.costPerPointUsd !== null) parts.push(describeCostPerPoint(c));
   add(4, "info", parts.join("; "), on);
@@ -799,4 +799,9 @@ export function applyPromptFirst(
     dataReports: [...dataReports],
     verdict: computeVerdict(gates, failOn),
   };
+}
+
+/** "pays back within a month" rather than "in 0.0 months" when the saving covers training at once. */
+function describePayback(months: number): string {
+  return months < 1 ? "pays back within the first month" : `pays back in ${months.toFixed(1)} months`;
 }
