@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
-import { isPromptfirstError } from "@promptfirst/core";
 import { runCheckDataFromArgs } from "./commands/check-data.ts";
-import { CompareUsageError, runCompareFromArgs } from "./commands/compare.ts";
+import { runCompareFromArgs } from "./commands/compare.ts";
 import { runEvalCommand } from "./commands/eval.ts";
 import { runGateFromArgs } from "./commands/gate.ts";
 import { runReportFromArgs } from "./commands/report.ts";
 import { type CliIO, SecretRedactor } from "./io.ts";
+import { reportUserError, UsageError } from "./usage-error.ts";
 import { VERSION } from "./version.ts";
 
 /** Exit codes: 0 ok, 1 a gate failed, 2 usage, config or input error. */
@@ -44,10 +44,6 @@ Options:
 The API key is read from the environment variable the config names (provider.apiKeyEnv, default OPENAI_API_KEY).
 Exit status: 0 evaluated; 2 usage or config error, or calls that could not be made (no key, no recording).
 `;
-
-class UsageError extends Error {}
-
-const KNOWN_COMMANDS = new Set(["eval", "compare", "gate", "check-data", "report"]);
 
 function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -130,20 +126,6 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      error instanceof CompareUsageError ||
-      (error as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")
-    ) {
-      io.stderr(
-        `promptfirst: ${(error as Error).message}\nRun \`promptfirst ${KNOWN_COMMANDS.has(command ?? "") ? `${command} ` : ""}--help\` for usage.\n`,
-      );
-      return EXIT.usage;
-    }
-    if (isPromptfirstError(error)) {
-      io.stderr(`${redactor.redact(error.message)}\n`);
-      return EXIT.usage;
-    }
-    throw error;
+    return reportUserError(error, command, io, redactor);
   }
 }

@@ -4,7 +4,6 @@ import {
   type DataReport,
   type EvalCaseRef,
   inferProviderFromBaseURL,
-  isPromptfirstError,
   isTokenEncoding,
   type LoadedCandidate,
   type LoadedConfig,
@@ -18,6 +17,7 @@ import {
   loadTrainingDataReport,
 } from "@promptfirst/core/node";
 import type { CliIO, SecretRedactor } from "../io.ts";
+import { reportUserError, UsageError } from "../usage-error.ts";
 
 /** Help for `promptfirst check-data`. */
 export const CHECK_DATA_HELP = `Usage: promptfirst check-data [FILE...] [options]
@@ -48,8 +48,6 @@ Exit status: 0 no errors (warnings allowed); 1 some file has errors; 2 usage err
 
 /** Findings printed per file in the human summary; --json has all kept ones. */
 const MAX_PRINTED_FINDINGS = 20;
-
-class UsageError extends Error {}
 
 function parsePositiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -92,17 +90,7 @@ export async function runCheckDataFromArgs(
   try {
     return await runCheckData(args, io, redactor);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")) {
-      io.stderr(
-        `promptfirst: ${(error as Error).message}\nRun \`promptfirst check-data --help\` for usage.\n`,
-      );
-      return 2;
-    }
-    if (isPromptfirstError(error)) {
-      io.stderr(`${redactor.redact(error.message)}\n`);
-      return 2;
-    }
-    throw error;
+    return reportUserError(error, "check-data", io, redactor);
   }
 }
 

@@ -5,13 +5,13 @@ import {
   type Comparison,
   compareRuns,
   failOnSchema,
-  isPromptfirstError,
   promptFirstModeSchema,
   type Thresholds,
 } from "@promptfirst/core";
 import { loadRunResult } from "@promptfirst/core/node";
 import { formatComparison } from "../format-comparison.ts";
 import type { CliIO, SecretRedactor } from "../io.ts";
+import { reportUserError, UsageError } from "../usage-error.ts";
 import { VERSION } from "../version.ts";
 
 /** `promptfirst compare --help`. */
@@ -63,9 +63,6 @@ export const PROMPT_FIRST_OPTIONS = {
   "min-fine-tune-gain": { type: "string" },
 } as const;
 
-/** A command-line mistake: printed with a pointer to `--help`, exit 2. */
-export class CompareUsageError extends Error {}
-
 interface NumberFlag {
   flag: keyof typeof THRESHOLD_OPTIONS | keyof typeof PROMPT_FIRST_OPTIONS;
   key:
@@ -103,7 +100,7 @@ function parseNumberFlag(spec: NumberFlag, raw: string): number {
       (spec.kind === "share" ? value >= 0 && value <= 1 : value > 0 && value < 1);
     if (!ok) {
       const range = spec.kind === "share" ? "between 0 and 1" : "strictly between 0 and 1";
-      throw new CompareUsageError(
+      throw new UsageError(
         `--${spec.flag} must be a number ${range} (or a percentage such as 80%), got "${raw}"`,
       );
     }
@@ -114,14 +111,14 @@ function parseNumberFlag(spec: NumberFlag, raw: string): number {
   if (stripped === "" || !Number.isFinite(value) || value < 0) {
     const what =
       spec.kind === "percent" ? "a percentage of 0 or more (e.g. 20)" : "an amount in USD of 0 or more";
-    throw new CompareUsageError(`--${spec.flag} must be ${what}, got "${raw}"`);
+    throw new UsageError(`--${spec.flag} must be ${what}, got "${raw}"`);
   }
   return value;
 }
 
 /**
  * The thresholds given as flags (values of THRESHOLD_OPTIONS, and of PROMPT_FIRST_OPTIONS where the command takes
- * them); a bad value is a CompareUsageError naming the value received and the values allowed.
+ * them); a bad value is a UsageError naming the value received and the values allowed.
  */
 export function parseThresholdFlags(values: Readonly<Record<string, unknown>>): Partial<Thresholds> {
   const out: Partial<Thresholds> = {};
@@ -134,9 +131,7 @@ export function parseThresholdFlags(values: Readonly<Record<string, unknown>>): 
   if (typeof failOn === "string") {
     const parsed = failOnSchema.safeParse(failOn);
     if (!parsed.success) {
-      throw new CompareUsageError(
-        `--fail-on must be one of ${failOnSchema.options.join(", ")}; got "${failOn}"`,
-      );
+      throw new UsageError(`--fail-on must be one of ${failOnSchema.options.join(", ")}; got "${failOn}"`);
     }
     out.failOn = parsed.data;
   }
@@ -144,7 +139,7 @@ export function parseThresholdFlags(values: Readonly<Record<string, unknown>>): 
   if (typeof promptFirst === "string") {
     const parsed = promptFirstModeSchema.safeParse(promptFirst);
     if (!parsed.success) {
-      throw new CompareUsageError(
+      throw new UsageError(
         `--prompt-first must be one of ${promptFirstModeSchema.options.join(", ")}; got "${promptFirst}"`,
       );
     }
@@ -187,7 +182,7 @@ export async function runCompareFromArgs(
     }
     const missing = (["base", "head"] as const).filter((flag) => !values[flag]);
     if (missing.length > 0) {
-      throw new CompareUsageError(
+      throw new UsageError(
         `${missing.map((f) => `--${f}`).join(" and ")} ${missing.length > 1 ? "are" : "is"} required: give the RunResult files of base and head (from \`promptfirst eval --out\`)`,
       );
     }
@@ -208,17 +203,6 @@ export async function runCompareFromArgs(
     }
     return comparison.verdict.failed ? 1 : 0;
   } catch (error) {
-    if (
-      error instanceof CompareUsageError ||
-      (error as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")
-    ) {
-      io.stderr(`promptfirst: ${(error as Error).message}\nRun \`promptfirst compare --help\` for usage.\n`);
-      return 2;
-    }
-    if (isPromptfirstError(error)) {
-      io.stderr(`${redactor.redact(error.message)}\n`);
-      return 2;
-    }
-    throw error;
+    return reportUserError(error, "compare", io, redactor);
   }
 }

@@ -10,14 +10,9 @@ import {
 import { formatComparison } from "../format-comparison.ts";
 import type { CliIO, SecretRedactor } from "../io.ts";
 import { formatRunSummary } from "../summary.ts";
+import { UsageError } from "../usage-error.ts";
 import { VERSION } from "../version.ts";
-import {
-  CompareUsageError,
-  PROMPT_FIRST_OPTIONS,
-  parseThresholdFlags,
-  saveComparison,
-  THRESHOLD_OPTIONS,
-} from "./compare.ts";
+import { PROMPT_FIRST_OPTIONS, parseThresholdFlags, saveComparison, THRESHOLD_OPTIONS } from "./compare.ts";
 import { executeEval } from "./eval.ts";
 
 /** `promptfirst gate --help`. */
@@ -84,15 +79,12 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
     io.stdout(GATE_HELP);
     return 0;
   }
-  if (values.record && values.replay)
-    throw new CompareUsageError("--record and --replay cannot be used together");
+  if (values.record && values.replay) throw new UsageError("--record and --replay cannot be used together");
   let concurrency: number | undefined;
   if (values.concurrency !== undefined) {
     concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1) {
-      throw new CompareUsageError(
-        `--concurrency must be a positive whole number, got "${values.concurrency}"`,
-      );
+      throw new UsageError(`--concurrency must be a positive whole number, got "${values.concurrency}"`);
     }
   }
   const flagThresholds = parseThresholdFlags(values);

@@ -5,7 +5,6 @@ import {
   COMPARISON_SCHEMA_VERSION,
   type Comparison,
   comparisonSchema,
-  isPromptfirstError,
   PromptfirstError,
   type RunResult,
 } from "@promptfirst/core";
@@ -20,6 +19,7 @@ import {
   renderJUnit,
 } from "@promptfirst/report";
 import type { CliIO, SecretRedactor } from "../io.ts";
+import { reportUserError, UsageError } from "../usage-error.ts";
 
 /** The formats `promptfirst report` writes. */
 export const REPORT_FORMATS = ["md", "summary", "html", "junit", "json"] as const;
@@ -50,9 +50,6 @@ Options:
 
 Exit status: 0 written; 2 usage error, or a comparison or result file that is missing or invalid.
 `;
-
-/** A command-line mistake: printed with a pointer to `--help`, exit 2. */
-export class ReportUsageError extends Error {}
 
 function formatZodPath(parts: ReadonlyArray<PropertyKey>): string {
   let out = "";
@@ -129,10 +126,10 @@ export async function loadComparison(file: string, displayPath = file): Promise<
 
 function parseFormat(value: string | undefined): ReportFormat {
   if (value === undefined) {
-    throw new ReportUsageError(`--format is required: one of ${REPORT_FORMATS.join(", ")}`);
+    throw new UsageError(`--format is required: one of ${REPORT_FORMATS.join(", ")}`);
   }
   if (!(REPORT_FORMATS as readonly string[]).includes(value)) {
-    throw new ReportUsageError(`--format must be one of ${REPORT_FORMATS.join(", ")}; got "${value}"`);
+    throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(", ")}; got "${value}"`);
   }
   return value as ReportFormat;
 }
@@ -141,7 +138,7 @@ function parseMaxChars(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value.replace(/[_,]/g, ""));
   if (!Number.isInteger(n) || n < 2_000) {
-    throw new ReportUsageError(`--max-chars must be a whole number of at least 2000, got "${value}"`);
+    throw new UsageError(`--max-chars must be a whole number of at least 2000, got "${value}"`);
   }
   return n;
 }
@@ -178,14 +175,14 @@ export async function runReportFromArgs(
       return 0;
     }
     if (!values.comparison) {
-      throw new ReportUsageError(
+      throw new UsageError(
         "--comparison is required: give the Comparison file written by `promptfirst compare --out` (or `gate`)",
       );
     }
     const format = parseFormat(values.format);
     const maxChars = parseMaxChars(values["max-chars"]);
     if (format === "junit" && !values.head) {
-      throw new ReportUsageError(
+      throw new UsageError(
         "--format junit needs --head FILE: the head RunResult whose cases become the tests",
       );
     }
@@ -229,17 +226,6 @@ export async function runReportFromArgs(
     } else io.stdout(text);
     return 0;
   } catch (error) {
-    if (
-      error instanceof ReportUsageError ||
-      (error as { code?: string }).code?.startsWith?.("ERR_PARSE_ARGS")
-    ) {
-      io.stderr(`promptfirst: ${(error as Error).message}\nRun \`promptfirst report --help\` for usage.\n`);
-      return 2;
-    }
-    if (isPromptfirstError(error)) {
-      io.stderr(`${redactor.redact(error.message)}\n`);
-      return 2;
-    }
-    throw error;
+    return reportUserError(error, "report", io, redactor);
   }
 }
