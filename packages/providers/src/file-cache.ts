@@ -38,7 +38,8 @@ interface Location {
 
 /** Binds a response to its key: a line whose key bytes were damaged cannot answer another request. */
 function checksum(key: string, response: string): string {
-  return createHash("sha256").update(key).update("\n").update(response).digest("hex").slice(0, 16);
+  // One update of the same bytes as key, "\n", response (one native call instead of three).
+  return createHash("sha256").update(`${key}\n${response}`).digest("hex").slice(0, 16);
 }
 
 /**

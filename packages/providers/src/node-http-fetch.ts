@@ -24,7 +24,9 @@ export function createNodeHttpFetch(): typeof fetch {
       return Promise.reject(new TypeError(`unsupported protocol ${url.protocol}`));
     }
     const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, key) => {
+    // The SDK passes a `Headers`: read it as is rather than copying it into a new one first.
+    const given = init.headers;
+    (given instanceof Headers ? given : new Headers(given)).forEach((value, key) => {
       headers[key] = value;
     });
     const body = init.body;
@@ -55,12 +57,19 @@ export function createNodeHttpFetch(): typeof fetch {
           response.on("end", () => {
             signal?.removeEventListener("abort", onAbort);
             const responseHeaders = new Headers();
-            for (const [key, value] of Object.entries(response.headers)) {
+            const raw = response.headers;
+            for (const key in raw) {
+              const value = raw[key];
               if (value !== undefined)
-                responseHeaders.set(key, Array.isArray(value) ? value.join(", ") : value);
+                responseHeaders.append(key, Array.isArray(value) ? value.join(", ") : value);
             }
             const status = response.statusCode ?? 500;
-            const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+            const payload =
+              status === 204 || status === 304
+                ? null
+                : chunks.length === 1
+                  ? chunks[0]!
+                  : Buffer.concat(chunks);
             resolve(
               new Response(payload, {
                 status,

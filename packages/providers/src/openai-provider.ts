@@ -61,6 +61,69 @@ const modelSchema = z.object({
   shutdown_date: z.string().nullish(),
 });
 
+type ChatCompletion = z.infer<typeof chatCompletionSchema>;
+
+function isOptionalString(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === "string";
+}
+
+function isCount(value: unknown): boolean {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Whether `raw` passes `chatCompletionSchema` (a cheap check of the same rules, without the schema's per-call
+ * work). False is no verdict: the caller then runs the schema, which decides and explains.
+ */
+function isPlainChatCompletion(raw: unknown): raw is ChatCompletion {
+  if (!isRecord(raw)) return false;
+  const value = raw;
+  if (value.model !== undefined && typeof value.model !== "string") return false;
+  const choices = value.choices;
+  if (!Array.isArray(choices) || choices.length === 0) return false;
+  for (const choice of choices) {
+    if (!isRecord(choice)) return false;
+    const { message, finish_reason } = choice;
+    if (!isRecord(message)) return false;
+    const { content, refusal } = message;
+    if (!isOptionalString(content) || !isOptionalString(refusal) || !isOptionalString(finish_reason))
+      return false;
+  }
+  const usage = value.usage;
+  if (usage === undefined || usage === null) return true;
+  if (!isRecord(usage)) return false;
+  const { prompt_tokens, completion_tokens, prompt_tokens_details } = usage;
+  if (!isCount(prompt_tokens) || !isCount(completion_tokens)) return false;
+  if (prompt_tokens_details === undefined || prompt_tokens_details === null) return true;
+  if (!isRecord(prompt_tokens_details)) return false;
+  const cached = prompt_tokens_details.cached_tokens;
+  return cached === undefined || isCount(cached);
+}
+
+function toResponse(completion: ChatCompletion): ProviderResponse {
+  const choice = completion.choices[0]!;
+  const response: ProviderResponse = {
+    ok: true,
+    output: choice.message.content ?? choice.message.refusal ?? "",
+  };
+  if (choice.finish_reason) response.finishReason = choice.finish_reason;
+  if (completion.model) response.model = completion.model;
+  const usage = completion.usage;
+  if (usage) {
+    const value: Usage = {
+      inputTokens: usage.prompt_tokens,
+      outputTokens: usage.completion_tokens,
+      cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+    };
+    response.usage = value;
+  }
+  return response;
+}
+
 /**
  * Whether an endpoint is self-hosted (Ollama, vLLM, llama.cpp on this machine or a service container), where no
  * key is needed: the same rule the price table uses to bill such endpoints nothing.
@@ -186,6 +249,9 @@ export class OpenAIProvider implements Provider {
     } catch (error) {
       return { ok: false, error: toProviderError(error) };
     }
+    // The common, well-formed answer is checked by hand (the same rules as the schema); anything else goes
+    // through the schema, which also words the error.
+    if (isPlainChatCompletion(raw)) return toResponse(raw);
     const parsed = chatCompletionSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -198,23 +264,7 @@ export class OpenAIProvider implements Provider {
         },
       };
     }
-    const choice = parsed.data.choices[0]!;
-    const response: ProviderResponse = {
-      ok: true,
-      output: choice.message.content ?? choice.message.refusal ?? "",
-    };
-    if (choice.finish_reason) response.finishReason = choice.finish_reason;
-    if (parsed.data.model) response.model = parsed.data.model;
-    const usage = parsed.data.usage;
-    if (usage) {
-      const value: Usage = {
-        inputTokens: usage.prompt_tokens,
-        outputTokens: usage.completion_tokens,
-        cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
-      };
-      response.usage = value;
-    }
-    return response;
+    return toResponse(parsed.data);
   }
 
   /**

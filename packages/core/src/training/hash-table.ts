@@ -4,8 +4,12 @@ import { highBits, lowBits } from "./hash.ts";
 const PAGE_BITS = 11;
 const PAGE_SLOTS = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE_SLOTS - 1;
-/** A page splits when it would pass this load. */
-const MAX_PAGE_LOAD = Math.floor(PAGE_SLOTS * 0.75);
+/**
+ * A page splits when it would pass this load. Pages hold between half this load (just split) and this load, so
+ * it sets the table's memory per entry: 0.875 rather than 0.75 takes about 14% less for the same entries, while
+ * linear probing within a 2,048-slot page stays short (a few slots to find an entry, tens at worst to miss one).
+ */
+const MAX_PAGE_LOAD = Math.floor(PAGE_SLOTS * 0.875);
 /** Bits of the hash's high part (`highBits`) that choose a page. */
 const HIGH_BITS = 21;
 
