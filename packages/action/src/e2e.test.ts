@@ -121,10 +121,14 @@ describe("the bundled Action on a pull_request, end to end", () => {
     if (eventPath) await rm(eventPath, { force: true });
   });
 
-  function runAction(inputs: Record<string, string>, node = process.execPath): Promise<ActionRun> {
+  function runAction(
+    inputs: Record<string, string>,
+    node = process.execPath,
+    event = eventPath,
+  ): Promise<ActionRun> {
     return runBundledAction({
       workspace: repo.dir,
-      eventPath,
+      eventPath: event,
       headSha: repo.headSha,
       apiUrl: standIn.url,
       node,
@@ -179,14 +183,28 @@ describe("the bundled Action on a pull_request, end to end", () => {
   });
 
   it("without an API key (a fork) reports what it could not evaluate and names the input", async () => {
-    const run = await runAction({
-      "api-key": "",
-      // A remote endpoint (a loopback one needs no key): nothing can be called without the secret.
-      "base-url": "https://llm.example.invalid/v1",
-      "cache-dir": ".promptfirst/empty-cache",
-      "fail-on": "any",
-      "report-dir": ".promptfirst/report-fork",
+    // A pull request from a fork: no secrets reach it, so a missing key is expected and excused.
+    const forkEvent = `${eventPath}.fork.json`;
+    const payload = loadPullRequestEvent({
+      owner: "octo-org",
+      repo: "octo-repo",
+      number: 7,
+      head: { sha: repo.headSha, ref: "feature", owner: "forker", repo: "octo-repo" },
+      base: { sha: repo.baseSha, ref: "main" },
     });
+    await writeFile(forkEvent, JSON.stringify(payload));
+    const run = await runAction(
+      {
+        "api-key": "",
+        // A remote endpoint (a loopback one needs no key): nothing can be called without the secret.
+        "base-url": "https://llm.example.invalid/v1",
+        "cache-dir": ".promptfirst/empty-cache",
+        "fail-on": "any",
+        "report-dir": ".promptfirst/report-fork",
+      },
+      process.execPath,
+      forkEvent,
+    );
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.verdict).toBe("not evaluated");
     expect(run.stdout).toContain("api-key");

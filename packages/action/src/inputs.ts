@@ -26,6 +26,8 @@ export interface ActionInputs {
   comment: (typeof COMMENT_MODES)[number];
   failOn: (typeof FAIL_ON_VALUES)[number];
   forceRun: boolean;
+  /** Sets this job's sticky comment apart from other jobs' (matrix legs, shards); optional. */
+  commentKey?: string;
   /** A committed recording to answer from (like `promptfirst eval --replay`): no API key, no network. */
   replay?: string;
   cacheDir: string;
@@ -152,6 +154,12 @@ const SPECS: Record<keyof ActionInputs, Spec> = {
   replay: {
     name: "replay",
     allowed: "the path of a recording file (e.g. written by promptfirst eval --record)",
+    schema: z.string().min(1),
+    optional: true,
+  },
+  commentKey: {
+    name: "comment-key",
+    allowed: "any text that tells this job's comment apart, e.g. the JSON of the matrix",
     schema: z.string().min(1),
     optional: true,
   },

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
@@ -50,9 +51,22 @@ export function toInputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
 }
 
-/** The marker key of the sticky comment: one comment per workflow, job and config. */
-export function buildCommentKey(context: ActionContext, config: string): string {
-  return `${context.workflow}/${context.job}/${config}`;
+/**
+ * The marker key of the sticky comment: one comment per workflow, job and config. Legs of a matrix share their
+ * job's id: the `comment-key` input (e.g. `${{ toJSON(matrix) }}`) tells their comments apart.
+ */
+export function buildCommentKey(
+  context: ActionContext,
+  inputs: Pick<ActionInputs, "config" | "commentKey">,
+): string {
+  const base = `${context.workflow}/${context.job}/${inputs.config}`;
+  if (!inputs.commentKey) return base;
+  return `${base}/${createHash("sha256").update(inputs.commentKey).digest("hex").slice(0, 12)}`;
+}
+
+/** Untrusted text (file names, reasons) made safe for a log line: no line breaks that could start a command. */
+export function toLogSafe(text: string): string {
+  return text.replace(/[\r\n]/g, " ").replace(/%/g, "%25");
 }
 
 /** Threshold overrides from the Action's inputs. */
@@ -165,6 +179,13 @@ async function postComment(target: CommentTarget, body: string): Promise<string 
       );
       return undefined;
     }
+    if (error instanceof GitHubError) {
+      // The comment is how the check explains itself, not the check: outputs, summary and reports stand.
+      core.warning(
+        `promptfirst could not post its pull-request comment (${error.message}). The job summary has the full report.`,
+      );
+      return undefined;
+    }
     throw error;
   }
 }
@@ -226,13 +247,15 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
     // its (untrusted) prompts, scorers and custom scorer modules with those secrets, so promptfirst refuses.
     const message =
       "promptfirst does not evaluate pull_request_target events: they run with secrets, and evaluating the pull request would execute its untrusted code (custom scorers) with them. Run promptfirst on `pull_request` (forks get no secrets: the cache answers what it can and the rest is reported as not evaluated).";
-    core.warning(message);
     core.setOutput("verdict", "not evaluated");
     await core.summary.addRaw(`## promptfirst: not evaluated\n\n${message}\n`).write();
+    // Nothing evaluated never passes a required check.
+    if (inputs.failOn === "never") core.warning(message);
+    else core.setFailed(message);
     return;
   }
 
-  const key = buildCommentKey(context, inputs.config);
+  const key = buildCommentKey(context, inputs);
   const client = getOctokit(inputs.githubToken, { baseUrl: context.apiUrl }) as unknown as GitHubRequester;
   const pr = context.pullRequest
     ? { owner: context.owner, repo: context.repo, number: context.pullRequest.number }
@@ -277,8 +300,13 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
       : undefined;
 
   const apiKeyEnv = await readApiKeyEnv(configPath);
-  const lookupKey = (name: string): string | undefined =>
-    name === apiKeyEnv && inputs.apiKey ? inputs.apiKey : process.env[name];
+  // The api-key input answers for the provider's key variable; other names come from the job's environment
+  // (secrets the workflow set), never from the runner's own tokens.
+  const lookupKey = (name: string): string | undefined => {
+    if (name === apiKeyEnv && inputs.apiKey) return inputs.apiKey;
+    if (/^(ACTIONS|GITHUB|RUNNER)_/.test(name)) return undefined;
+    return process.env[name];
+  };
   const overrides = {
     ...(inputs.baseURL ? { baseURL: inputs.baseURL } : {}),
     ...(inputs.model ? { model: inputs.model } : {}),
@@ -301,8 +329,10 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
     onEvent: (event) => {
       if (event.type === "touched") {
         core.info(`Comparing with ${event.base}.`);
-        if (event.baseProblem) core.info(`note: ${event.baseProblem}`);
-        for (const suite of event.touched) core.info(`  suite ${suite.name}: ${suite.reasons.join("; ")}`);
+        if (event.baseProblem) core.info(toLogSafe(`note: ${event.baseProblem}`));
+        for (const suite of event.touched) {
+          core.info(toLogSafe(`  suite ${suite.name}: ${suite.reasons.join("; ")}`));
+        }
       }
     },
     evaluate: async (request) => {
@@ -365,7 +395,11 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
   let comparison = check.comparison;
   const missingKey = check.blocking.filter((b) => b.kind === "no_api_key");
   const otherBlocking = check.blocking.filter((b) => b.kind !== "no_api_key");
-  for (const b of check.blocking) core.error(`${b.count} call(s) could not be made: ${b.message}`);
+  for (const b of check.blocking) {
+    const line = `${b.count} call(s) could not be made: ${b.message}`;
+    if (b.kind === "no_api_key" && context.pullRequest?.fromFork) core.warning(line);
+    else core.error(line);
+  }
   if (otherBlocking.length > 0) {
     comparison = markNotEvaluated(
       comparison,
@@ -375,7 +409,10 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
   } else if (missingKey.length > 0) {
     const message = NO_KEY_MESSAGE(apiKeyEnv);
     core.warning(message);
-    comparison = markNotEvaluated(comparison, message, false);
+    // Only a fork's pull request, which gets no secrets, is excused: anywhere else a missing key is a setup
+    // problem (or a config that moved its key elsewhere), and nothing evaluated never passes the check.
+    const excused = inputs.apiKey === "" && context.pullRequest?.fromFork === true;
+    comparison = markNotEvaluated(comparison, message, inputs.failOn !== "never" && !excused);
   }
   annotateDataReports(check.dataReports, check.head.dir, root);
 
@@ -392,6 +429,12 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
   });
 
   const verdict = comparison.verdict;
+  // Outputs first: later steps can act on them even if posting the comment goes wrong.
+  core.setOutput("verdict", verdict.status);
+  core.setOutput("quality", verdict.gates.quality.status);
+  core.setOutput("cost", verdict.gates.cost.status);
+  core.setOutput("prompt-first", verdict.gates.promptFirst?.status ?? "not applicable");
+  core.setOutput("results", path.join(reportDir, "comparison.json"));
   const shouldComment =
     target !== undefined &&
     (inputs.comment === "always" ||
@@ -404,14 +447,12 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
     if (url) core.setOutput("comment-url", url);
   }
 
-  core.setOutput("verdict", verdict.status);
-  core.setOutput("quality", verdict.gates.quality.status);
-  core.setOutput("cost", verdict.gates.cost.status);
-  core.setOutput("prompt-first", verdict.gates.promptFirst?.status ?? "not applicable");
-  core.setOutput("results", path.join(reportDir, "comparison.json"));
   if (verdict.failed) {
     const failing = (["quality", "cost", "errors", "promptFirst"] as const)
-      .filter((name) => verdict.gates[name]?.status === "fail" || verdict.status === "not evaluated")
+      .filter((name) => {
+        const status = verdict.gates[name]?.status;
+        return status === "fail" || (verdict.status === "not evaluated" && status === "not evaluated");
+      })
       .map((name) => (name === "promptFirst" ? "prompt first" : name));
     core.setFailed(
       `promptfirst: the check fails (fail-on: ${verdict.failOn}): ${failing.join(", ") || verdict.status}`,

@@ -111,6 +111,23 @@ describe("promptfirst gate", () => {
     expect(git(dir, "status", "--porcelain")).toBe(" M add-one.md\n");
   });
 
+  it("does not let a change loosen its own gates: the base's gates: apply", async () => {
+    const dir = await makeRepo(server.baseURL);
+    const config = await readFile(path.join(dir, "promptfirst.yaml"), "utf8");
+    await writeFile(
+      path.join(dir, "promptfirst.yaml"),
+      `gates:\n  maxScoreDrop: 1\n  promptFirst: off\n${config}`,
+    );
+    await writeFile(path.join(dir, "add-one.md"), "Quickly add one to {{n}}. Answer with the number only.\n");
+    const run = await runCli(["gate", "-q"], { cwd: dir });
+    expect(run.code).toBe(1);
+    const comparison = comparisonSchema.parse(
+      JSON.parse(await readFile(path.join(dir, ".promptfirst/gate/comparison.json"), "utf8")),
+    );
+    expect(comparison.thresholds.maxScoreDrop).toBe(0.02);
+    expect(comparison.verdict.gates.quality.status).toBe("fail");
+  });
+
   it("passes a change that keeps quality, and says nothing is touched when nothing is", async () => {
     const dir = await makeRepo(server.baseURL);
     const untouched = await runCli(["gate"], { cwd: dir });
@@ -244,13 +261,14 @@ describe("promptfirst gate", () => {
     expect(verdictLine(off.stdout)).toBe("~ quality inconclusive · ✓ cost · ✓ errors");
     expect(off.stdout).not.toContain("Prompt first");
 
-    // The config's gates: sets the mode; a flag overrides it.
+    // The config's gates: set the mode — the base's, so a pull request cannot relax its own check: added only
+    // on head they do not apply; a flag sets the mode either way.
     const config = await readFile(path.join(dir, "promptfirst.yaml"), "utf8");
     await writeFile(path.join(dir, "promptfirst.yaml"), `gates:\n  promptFirst: warn\n${config}`);
-    expect((await runCli(["gate", "--base", "main", "-q"], { cwd: dir })).code).toBe(0);
+    expect((await runCli(["gate", "--base", "main", "-q"], { cwd: dir })).code).toBe(1);
     expect(
-      (await runCli(["gate", "--base", "main", "-q", "--prompt-first", "enforce"], { cwd: dir })).code,
-    ).toBe(1);
+      (await runCli(["gate", "--base", "main", "-q", "--prompt-first", "warn"], { cwd: dir })).code,
+    ).toBe(0);
   });
 
   it("reports eval cases leaked into the training data as a violation, even under warn", async () => {

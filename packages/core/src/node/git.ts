@@ -65,9 +65,10 @@ export async function findDefaultBase(root: string): Promise<{ ref: string; sha:
 
 /** Files that differ between `base` and the working tree (committed, staged, unstaged and untracked), repo-relative. */
 export async function listChangedFiles(root: string, base: string): Promise<string[]> {
-  const changed = await runGit(root, ["diff", "--name-only", "--no-renames", base]);
-  const untracked = await runGit(root, ["ls-files", "--others", "--exclude-standard"]);
-  return [...new Set([...changed.split("\n"), ...untracked.split("\n")].filter(Boolean))].sort();
+  // -z: names exactly as they are (no quoting of non-ASCII or special characters), NUL-separated.
+  const changed = await runGit(root, ["diff", "-z", "--name-only", "--no-renames", base]);
+  const untracked = await runGit(root, ["ls-files", "-z", "--others", "--exclude-standard"]);
+  return [...new Set([...changed.split("\0"), ...untracked.split("\0")].filter(Boolean))].sort();
 }
 
 /** A checkout of one commit in a temporary directory, to be removed with `remove()`. */

@@ -350,7 +350,7 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
       headOutcome.result,
       // A pull request cannot loosen its own gates: the base's `gates:` apply (the head's only for a config
       // that is new in this change); flags and Action inputs override both.
-      { ...readConfigThresholds(baseConfig.config?.gates ?? head.config.gates), ...options.thresholds },
+      { ...readConfigThresholds(trustedGates(baseConfig, head.config.gates)), ...options.thresholds },
       { toolVersion: options.toolVersion, baseFile: `base ${shortBase}`, headFile: `head (${headRef})` },
     );
     const { reports, changedTrainingFiles } = await checkTrainingFiles({
@@ -390,4 +390,16 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
   } finally {
     await worktree.remove();
   }
+}
+
+/**
+ * The gates a check trusts: the base config's (even when it sets none — then the defaults apply), so a pull
+ * request cannot loosen its own; the head's only when the base has no config at all (a config new in this change).
+ */
+function trustedGates(
+  base: { config?: { gates?: GatesConfig }; problem?: string },
+  headGates: GatesConfig | undefined,
+): GatesConfig | undefined {
+  if (base.config) return base.config.gates;
+  return base.problem?.includes("is not valid") ? undefined : headGates;
 }
