@@ -17,7 +17,7 @@ import {
   findDefaultBase,
   findGitRoot,
   type PullRequestCheckResult,
-  resolveCommit,
+  resolveOrFetchCommit,
   runPullRequestCheck,
 } from "@promptfirst/core/node";
 import { evaluateConfig } from "@promptfirst/providers";
@@ -263,7 +263,7 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
 
   // The base: the input, else the pull request's base, a push's previous commit, a merge group's base, or main.
   const base = await core.group("Resolve the base", async () => {
-    if (inputs.baseRef) return { ref: inputs.baseRef, sha: await resolveCommit(root, inputs.baseRef) };
+    if (inputs.baseRef) return { ref: inputs.baseRef, sha: await resolveOrFetchCommit(root, inputs.baseRef) };
     const fromEvent = context.pullRequest
       ? { ref: context.pullRequest.base.ref, sha: context.pullRequest.base.sha }
       : context.before && !/^0+$/.test(context.before)

@@ -408,7 +408,8 @@ describe("startMockOpenAI: faults", () => {
 
 describe("startMockOpenAI: concurrency", () => {
   it("counts requests in flight and records the peak", async () => {
-    const server = await start({ latencyMs: 50 });
+    // Long enough that all ten arrive before the first answers, even on a busy machine.
+    const server = await start({ latencyMs: 400 });
     const client = connect(server);
     const started = performance.now();
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => ask(client, `c${i}`)));
@@ -419,7 +420,7 @@ describe("startMockOpenAI: concurrency", () => {
     );
     expect(server.stats.maxInFlight).toBe(10);
     expect(server.stats.inFlight).toBe(0);
-    expect(elapsed).toBeGreaterThanOrEqual(45);
+    expect(elapsed).toBeGreaterThanOrEqual(395);
 
     server.resetStats();
     expect(server.stats.maxInFlight).toBe(0);

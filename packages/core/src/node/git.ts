@@ -115,3 +115,22 @@ export async function ensureCommitAvailable(root: string, sha: string): Promise<
     );
   }
 }
+
+/**
+ * Resolve `ref` (branch, tag or commit) to a commit, fetching it from `origin` when a shallow checkout lacks it
+ * (as `actions/checkout` leaves by default). A PromptfirstError names the ref and what to do when both fail.
+ */
+export async function resolveOrFetchCommit(root: string, ref: string): Promise<string> {
+  try {
+    return await resolveCommit(root, ref);
+  } catch {}
+  try {
+    await runGit(root, ["fetch", "--no-tags", "--depth=1", "origin", ref]);
+    return (await runGit(root, ["rev-parse", "--verify", "FETCH_HEAD^{commit}"])).trim();
+  } catch (error) {
+    throw new PromptfirstError(
+      "USAGE",
+      `git ref "${ref}" is not in the checkout and could not be fetched from origin (${(error as Error).message}); name a branch, tag or commit that exists, or check out with fetch-depth: 0`,
+    );
+  }
+}
