@@ -10,47 +10,18 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import {
-  GITHUB_STANDIN_WRITE_TOKEN,
-  loadPullRequestEvent,
-  startGitHubStandIn,
-  startMockOpenAI,
-} from "@promptfirst/test-utils";
-import { DIST, runGit } from "../src/action-harness.ts";
+import { GITHUB_STANDIN_WRITE_TOKEN, startMockOpenAI } from "@promptfirst/test-utils";
+import { DIST, makeArithmeticRepo, startPullRequestFixture } from "../src/action-harness.ts";
 
 /** The goal: a pull request check that starts asking the model within 150 ms. */
 const GOAL_MS = 150;
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 
-const dir = await mkdtemp(path.join(tmpdir(), "promptfirst-cold-start-"));
-const cases = Array.from({ length: 20 }, (_, i) =>
-  JSON.stringify({ id: `c${i}`, vars: { n: i }, expected: `${i + 1}` }),
-);
-await writeFile(path.join(dir, "cases.jsonl"), `${cases.join("\n")}\n`);
-await writeFile(path.join(dir, "add-one.md"), "Add one to {{n}}. Answer with the number only.\n");
-await writeFile(
-  path.join(dir, "promptfirst.yaml"),
-  `pricing:
-  "m-*": { input: 1, output: 2 }
-suites:
-  math:
-    cases: cases.jsonl
-    scorers:
-      - exact: "{{expected}}"
-    candidates:
-      careful:
-        model: m-careful
-        prompt: add-one.md
-`,
-);
-await writeFile(path.join(dir, ".gitignore"), ".promptfirst/\n");
-runGit(dir, "init", "--quiet", "--initial-branch=main");
-runGit(dir, "add", "-A");
-runGit(dir, "commit", "--quiet", "-m", "base");
-const baseSha = runGit(dir, "rev-parse", "HEAD");
-await writeFile(path.join(dir, "add-one.md"), "Please add one to {{n}}. Answer with the number only.\n");
-runGit(dir, "commit", "--quiet", "-am", "head");
-const headSha = runGit(dir, "rev-parse", "HEAD");
+const repo = await makeArithmeticRepo({
+  cases: 20,
+  headPrompt: "Please add one to {{n}}. Answer with the number only.\n",
+});
+const { dir, headSha } = repo;
 
 let firstRequestAt: number | undefined;
 const server = await startMockOpenAI({
@@ -60,29 +31,7 @@ const server = await startMockOpenAI({
     return String(n + 1);
   },
 });
-const standIn = await startGitHubStandIn({
-  pulls: [
-    {
-      number: 1,
-      head: { sha: headSha, ref: "feature" },
-      base: { sha: baseSha, ref: "main" },
-      files: [{ filename: "add-one.md", status: "modified", additions: 1, deletions: 1 }],
-    },
-  ],
-});
-const eventPath = `${dir}-event.json`;
-await writeFile(
-  eventPath,
-  JSON.stringify(
-    loadPullRequestEvent({
-      owner: "octo-org",
-      repo: "octo-repo",
-      number: 1,
-      head: { sha: headSha, ref: "feature" },
-      base: { sha: baseSha, ref: "main" },
-    }),
-  ),
-);
+const { standIn, eventPath } = await startPullRequestFixture({ repo, number: 1, ref: "feature" });
 
 /** One cold run: milliseconds from spawn to the first model request. */
 async function measureOnce(run: number): Promise<number> {

@@ -2,9 +2,15 @@
 // INPUT_* variables, a GITHUB_OUTPUT file and a job summary file, and build throwaway git repositories for it.
 import { execFile, execFileSync } from "node:child_process";
 import { cpSync } from "node:fs";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import {
+  type GitHubStandIn,
+  type GitHubStandInOptions,
+  loadPullRequestEvent,
+  startGitHubStandIn,
+} from "@promptfirst/test-utils";
 
 /** The committed bundle action.yml runs (src/dist.test.ts keeps it fresh). */
 export const DIST = path.resolve(import.meta.dirname, "..", "dist", "index.js");
@@ -95,9 +101,7 @@ export async function runBundledAction(options: BundledActionOptions): Promise<A
  * A git repository made from examples/customer-support: the base commit is the example with its committed
  * recording, the head commit applies the example's pull request `pr/<name>` (which the recording also answers).
  */
-export async function makeExampleRepo(
-  pullRequest = "trim-knowledge-base",
-): Promise<{ dir: string; baseSha: string; headSha: string; changed: string[] }> {
+export async function makeExampleRepo(pullRequest = "trim-knowledge-base"): Promise<FixtureRepo> {
   const example = path.join(REPO_ROOT, "examples", "customer-support");
   const dir = await mkdtemp(path.join(tmpdir(), "promptfirst-action-example-"));
   cpSync(example, dir, {
@@ -118,4 +122,89 @@ export async function makeExampleRepo(
   const headSha = runGit(dir, "rev-parse", "HEAD");
   const changed = runGit(dir, "diff", "--name-only", baseSha, headSha).split("\n").filter(Boolean);
   return { dir, baseSha, headSha, changed };
+}
+
+/** A throwaway repository: its base and head commits and the files the head changes. */
+export interface FixtureRepo {
+  dir: string;
+  baseSha: string;
+  headSha: string;
+  changed: string[];
+}
+
+/**
+ * A git repository whose base commit holds one suite of arithmetic questions ("add one to n", exact match) and
+ * whose head commit rewords the prompt to `headPrompt`. The provider block is left out unless `baseURL` is given.
+ */
+export async function makeArithmeticRepo(options: {
+  cases: number;
+  headPrompt: string;
+  baseURL?: string;
+}): Promise<FixtureRepo> {
+  const dir = await mkdtemp(path.join(tmpdir(), "promptfirst-action-arith-"));
+  await mkdir(path.join(dir, "evals"), { recursive: true });
+  const cases = Array.from({ length: options.cases }, (_, i) =>
+    JSON.stringify({ id: `c${i}`, vars: { n: i }, expected: `${i + 1}` }),
+  );
+  await writeFile(path.join(dir, "evals", "math.jsonl"), `${cases.join("\n")}\n`);
+  await writeFile(path.join(dir, "add-one.md"), "Add one to {{n}}. Answer with the number only.\n");
+  const provider = options.baseURL ? `provider:\n  baseURL: ${options.baseURL}\n` : "";
+  await writeFile(
+    path.join(dir, "promptfirst.yaml"),
+    `${provider}pricing:
+  "m-*": { input: 1, output: 2 }
+suites:
+  math:
+    cases: evals/math.jsonl
+    scorers:
+      - exact: "{{expected}}"
+    candidates:
+      careful:
+        model: m-careful
+        prompt: add-one.md
+`,
+  );
+  await writeFile(path.join(dir, ".gitignore"), ".promptfirst/\n");
+  runGit(dir, "init", "--quiet", "--initial-branch=main");
+  runGit(dir, "add", "-A");
+  runGit(dir, "commit", "--quiet", "-m", "base");
+  const baseSha = runGit(dir, "rev-parse", "HEAD");
+  await writeFile(path.join(dir, "add-one.md"), options.headPrompt);
+  runGit(dir, "commit", "--quiet", "-am", "head");
+  const headSha = runGit(dir, "rev-parse", "HEAD");
+  return { dir, baseSha, headSha, changed: ["add-one.md"] };
+}
+
+/**
+ * The GitHub side of a pull request on `repo`: a stand-in serving it (its changed files, and `comments` already
+ * on it) and a real `pull_request` webhook payload for GITHUB_EVENT_PATH, written beside the repository.
+ */
+export async function startPullRequestFixture(options: {
+  repo: FixtureRepo;
+  number: number;
+  ref: string;
+  comments?: GitHubStandInOptions["comments"];
+}): Promise<{ standIn: GitHubStandIn; eventPath: string }> {
+  const { repo, number, ref } = options;
+  const standIn = await startGitHubStandIn({
+    pulls: [
+      {
+        number,
+        head: { sha: repo.headSha, ref },
+        base: { sha: repo.baseSha, ref: "main" },
+        files: repo.changed.map((filename) => ({ filename, status: "modified", additions: 1, deletions: 1 })),
+      },
+    ],
+    ...(options.comments ? { comments: options.comments } : {}),
+  });
+  const eventPath = `${repo.dir}-event.json`;
+  const payload = loadPullRequestEvent({
+    owner: "octo-org",
+    repo: "octo-repo",
+    number,
+    head: { sha: repo.headSha, ref },
+    base: { sha: repo.baseSha, ref: "main" },
+  });
+  await writeFile(eventPath, JSON.stringify(payload));
+  return { standIn, eventPath };
 }

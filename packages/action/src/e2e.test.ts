@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import {
   GITHUB_STANDIN_READ_TOKEN,
@@ -10,11 +9,17 @@ import {
   loadPullRequestEvent,
   type MockOpenAIServer,
   scriptedModel,
-  startGitHubStandIn,
   startMockOpenAI,
 } from "@promptfirst/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ActionRun, makeExampleRepo, runBundledAction, runGit } from "./action-harness.ts";
+import {
+  type ActionRun,
+  type FixtureRepo,
+  makeArithmeticRepo,
+  makeExampleRepo,
+  runBundledAction,
+  startPullRequestFixture,
+} from "./action-harness.ts";
 
 const CASES = 40;
 const MARKER = "<!-- promptfirst:comment key=ci/eval/promptfirst.yaml -->";
@@ -31,48 +36,10 @@ function findNode24(): string | undefined {
   }
 }
 
-/** A repository with a base commit (a suite of arithmetic questions) and a head commit that makes it worse. */
-async function makeRepo(baseURL: string): Promise<{ dir: string; baseSha: string; headSha: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), "promptfirst-action-e2e-"));
-  await mkdir(path.join(dir, "evals"), { recursive: true });
-  const cases = Array.from({ length: CASES }, (_, i) =>
-    JSON.stringify({ id: `c${i}`, vars: { n: i }, expected: `${i + 1}` }),
-  );
-  await writeFile(path.join(dir, "evals", "math.jsonl"), `${cases.join("\n")}\n`);
-  await writeFile(path.join(dir, "add-one.md"), "Add one to {{n}}. Answer with the number only.\n");
-  await writeFile(
-    path.join(dir, "promptfirst.yaml"),
-    `provider:
-  baseURL: https://llm.example.invalid/v1
-pricing:
-  "m-*": { input: 1, output: 2 }
-suites:
-  math:
-    cases: evals/math.jsonl
-    scorers:
-      - exact: "{{expected}}"
-    candidates:
-      careful:
-        model: m-careful
-        prompt: add-one.md
-`,
-  );
-  await writeFile(path.join(dir, ".gitignore"), ".promptfirst/\n");
-  runGit(dir, "init", "--quiet", "--initial-branch=main");
-  runGit(dir, "add", "-A");
-  runGit(dir, "commit", "--quiet", "-m", "base");
-  const baseSha = runGit(dir, "rev-parse", "HEAD");
-  await writeFile(path.join(dir, "add-one.md"), "Quickly add one to {{n}}. Answer with the number only.\n");
-  runGit(dir, "commit", "--quiet", "-am", "head");
-  const headSha = runGit(dir, "rev-parse", "HEAD");
-  void baseURL;
-  return { dir, baseSha, headSha };
-}
-
 describe("the bundled Action on a pull_request, end to end", () => {
   let server: MockOpenAIServer;
   let standIn: GitHubStandIn;
-  let repo: { dir: string; baseSha: string; headSha: string };
+  let repo: FixtureRepo;
   let eventPath: string;
 
   beforeAll(async () => {
@@ -88,31 +55,21 @@ describe("the bundled Action on a pull_request, end to end", () => {
         },
       ]),
     });
-    repo = await makeRepo(server.baseURL);
-    standIn = await startGitHubStandIn({
-      pulls: [
-        {
-          number: 7,
-          head: { sha: repo.headSha, ref: "feature" },
-          base: { sha: repo.baseSha, ref: "main" },
-          files: [{ filename: "add-one.md", status: "modified", additions: 1, deletions: 1 }],
-        },
-      ],
+    repo = await makeArithmeticRepo({
+      cases: CASES,
+      headPrompt: "Quickly add one to {{n}}. Answer with the number only.\n",
+      baseURL: "https://llm.example.invalid/v1",
+    });
+    ({ standIn, eventPath } = await startPullRequestFixture({
+      repo,
+      number: 7,
+      ref: "feature",
       comments: Array.from({ length: 120 }, (_, i) => ({
         issueNumber: 7,
         body: `comment ${i}`,
         user: HUMAN,
       })),
-    });
-    eventPath = path.join(repo.dir, "..", `${path.basename(repo.dir)}-event.json`);
-    const payload = loadPullRequestEvent({
-      owner: "octo-org",
-      repo: "octo-repo",
-      number: 7,
-      head: { sha: repo.headSha, ref: "feature" },
-      base: { sha: repo.baseSha, ref: "main" },
-    });
-    await writeFile(eventPath, JSON.stringify(payload));
+    }));
   }, 60_000);
   afterAll(async () => {
     await standIn?.close();
@@ -232,36 +189,13 @@ describe("the bundled Action on a pull_request, end to end", () => {
 
 describe("the bundled Action replaying a committed recording (no API key, no model server)", () => {
   let standIn: GitHubStandIn;
-  let repo: Awaited<ReturnType<typeof makeExampleRepo>>;
+  let repo: FixtureRepo;
   let eventPath: string;
 
   beforeAll(async () => {
     // examples/customer-support with its recording committed, and its pull request trim-knowledge-base on top.
     repo = await makeExampleRepo("trim-knowledge-base");
-    standIn = await startGitHubStandIn({
-      pulls: [
-        {
-          number: 9,
-          head: { sha: repo.headSha, ref: "trim-knowledge-base" },
-          base: { sha: repo.baseSha, ref: "main" },
-          files: repo.changed.map((filename) => ({
-            filename,
-            status: "modified",
-            additions: 1,
-            deletions: 1,
-          })),
-        },
-      ],
-    });
-    eventPath = `${repo.dir}-event.json`;
-    const payload = loadPullRequestEvent({
-      owner: "octo-org",
-      repo: "octo-repo",
-      number: 9,
-      head: { sha: repo.headSha, ref: "trim-knowledge-base" },
-      base: { sha: repo.baseSha, ref: "main" },
-    });
-    await writeFile(eventPath, JSON.stringify(payload));
+    ({ standIn, eventPath } = await startPullRequestFixture({ repo, number: 9, ref: "trim-knowledge-base" }));
   }, 60_000);
   afterAll(async () => {
     await standIn?.close();

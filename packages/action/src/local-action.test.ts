@@ -13,14 +13,15 @@ import { execFile } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import {
-  GITHUB_STANDIN_WRITE_TOKEN,
-  type GitHubStandIn,
-  loadPullRequestEvent,
-  startGitHubStandIn,
-} from "@promptfirst/test-utils";
+import { GITHUB_STANDIN_WRITE_TOKEN, type GitHubStandIn } from "@promptfirst/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeExampleRepo, parseOutputs, REPO_ROOT } from "./action-harness.ts";
+import {
+  type FixtureRepo,
+  makeExampleRepo,
+  parseOutputs,
+  REPO_ROOT,
+  startPullRequestFixture,
+} from "./action-harness.ts";
 
 const PACKAGE_DIR = path.resolve(import.meta.dirname, "..");
 const require = createRequire(import.meta.url);
@@ -30,40 +31,17 @@ const TSX = path.join(LOCAL_ACTION_DIR, "node_modules", ".bin", "tsx");
 
 describe("@github/local-action runs the Action", () => {
   let standIn: GitHubStandIn;
-  let repo: Awaited<ReturnType<typeof makeExampleRepo>>;
+  let repo: FixtureRepo;
   let envFile: string;
   let eventPath: string;
 
   beforeAll(async () => {
     repo = await makeExampleRepo("trim-knowledge-base");
-    standIn = await startGitHubStandIn({
-      pulls: [
-        {
-          number: 11,
-          head: { sha: repo.headSha, ref: "trim-knowledge-base" },
-          base: { sha: repo.baseSha, ref: "main" },
-          files: repo.changed.map((filename) => ({
-            filename,
-            status: "modified",
-            additions: 1,
-            deletions: 1,
-          })),
-        },
-      ],
-    });
-    eventPath = `${repo.dir}-event.json`;
-    await writeFile(
-      eventPath,
-      JSON.stringify(
-        loadPullRequestEvent({
-          owner: "octo-org",
-          repo: "octo-repo",
-          number: 11,
-          head: { sha: repo.headSha, ref: "trim-knowledge-base" },
-          base: { sha: repo.baseSha, ref: "main" },
-        }),
-      ),
-    );
+    ({ standIn, eventPath } = await startPullRequestFixture({
+      repo,
+      number: 11,
+      ref: "trim-knowledge-base",
+    }));
     envFile = `${repo.dir}.env`;
     const env: Record<string, string> = {
       GITHUB_EVENT_NAME: "pull_request",
