@@ -70,7 +70,7 @@ describe("the bundled Action on a pull_request, end to end", () => {
         user: HUMAN,
       })),
     }));
-  }, 60_000);
+  });
   afterAll(async () => {
     await standIn?.close();
     await server?.close();
@@ -196,7 +196,7 @@ describe("the bundled Action replaying a committed recording (no API key, no mod
     // examples/customer-support with its recording committed, and its pull request trim-knowledge-base on top.
     repo = await makeExampleRepo("trim-knowledge-base");
     ({ standIn, eventPath } = await startPullRequestFixture({ repo, number: 9, ref: "trim-knowledge-base" }));
-  }, 60_000);
+  });
   afterAll(async () => {
     await standIn?.close();
     if (repo) await rm(repo.dir, { recursive: true, force: true });

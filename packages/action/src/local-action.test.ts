@@ -67,7 +67,7 @@ describe("@github/local-action runs the Action", () => {
     );
     await writeFile(`${repo.dir}-summary.md`, "");
     await writeFile(`${repo.dir}-output`, "");
-  }, 60_000);
+  });
   afterAll(async () => {
     await standIn?.close();
     if (repo) {
@@ -111,5 +111,5 @@ describe("@github/local-action runs the Action", () => {
     expect(outputs.quality).toBe("fail");
     expect(outputs["comment-url"]).toMatch(/\/pull\/11#issuecomment-\d+$/);
     expect(standIn.violations).toEqual([]);
-  }, 120_000);
+  });
 });

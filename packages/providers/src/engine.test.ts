@@ -215,7 +215,7 @@ suites:
     expect(progress.at(-1)).toBe(2 * CASES);
     // A loopback endpoint is self-hosted: it bills nothing, and that is known.
     expect(result.stats.spentUsd).toBe(0);
-  }, 60_000);
+  });
 
   it("lets the run's concurrency override the endpoint's", async () => {
     const server = await start({ latencyMs: 25 });

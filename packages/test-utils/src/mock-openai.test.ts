@@ -382,7 +382,7 @@ describe("startMockOpenAI: faults", () => {
 
     const other = await start({ faults: { ...faults, seed: 43 } });
     expect(await run(other, 100)).not.toEqual(a.slice(0, 100));
-  }, 30_000);
+  });
 
   it("applies latency before faults and can change options on the fly", async () => {
     const server = await start({ latencyMs: 60, faults: { rate: 1, statuses: [502] } });
