@@ -1,3 +1,4 @@
+import { parseShardSpec, type ShardSpec } from "@promptfirst/core";
 import { z } from "zod";
 
 /** When the sticky comment is posted. */
@@ -6,6 +7,8 @@ export const COMMENT_MODES = ["always", "on-change", "on-failure", "never"] as c
 export const FAIL_ON_VALUES = ["any", "quality", "cost", "errors", "prompt-first", "never"] as const;
 /** How the prompt-first rule applies. */
 export const PROMPT_FIRST_MODES = ["enforce", "warn", "off"] as const;
+/** What the step does: the whole check, or the merge of a sharded check's results. */
+export const ACTION_MODES = ["check", "merge"] as const;
 
 /** The Action's inputs, validated (names as in action.yml, camelCased). */
 export interface ActionInputs {
@@ -32,6 +35,10 @@ export interface ActionInputs {
   replay?: string;
   cacheDir: string;
   reportDir: string;
+  /** `check` (default): evaluate and judge, or with `shard` evaluate one shard; `merge`: judge the shards' results. */
+  mode: (typeof ACTION_MODES)[number];
+  /** Evaluate only this shard of the touched suites' cases (a job of a matrix); no verdict, no comment. */
+  shard?: ShardSpec;
 }
 
 /** One invalid input: its name, what was received, and what is allowed. */
@@ -165,7 +172,26 @@ const SPECS: Record<keyof ActionInputs, Spec> = {
   },
   cacheDir: { name: "cache-dir", allowed: "a directory path", schema: z.string().min(1) },
   reportDir: { name: "report-dir", allowed: "a directory path", schema: z.string().min(1) },
+  mode: { name: "mode", allowed: ACTION_MODES.join(", "), schema: z.enum(ACTION_MODES) },
+  shard: {
+    name: "shard",
+    allowed:
+      "i/n, shard i of n with 1 ≤ i ≤ n ≤ 1000 (e.g. 2/4 for the second of four), or empty for no sharding",
+    schema: z
+      .string()
+      .trim()
+      .transform((text, ctx) => {
+        const parsed = parseShardSpec(text);
+        if ("spec" in parsed) return parsed.spec;
+        ctx.addIssue({ code: "custom", message: parsed.problem });
+        return z.NEVER;
+      }),
+    optional: true,
+  },
 };
+
+/** Every input's name, as action.yml declares it. */
+export const INPUT_NAMES: readonly string[] = Object.values(SPECS).map((spec) => spec.name);
 
 /**
  * The defaults of action.yml, for inputs a runner leaves unset (e.g. when run outside `uses:`). Gate thresholds
@@ -178,6 +204,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   "force-run": "false",
   "cache-dir": ".promptfirst/cache",
   "report-dir": ".promptfirst/report",
+  mode: "check",
 };
 
 /**
@@ -196,6 +223,13 @@ export function parseInputs(read: (name: string) => string): ActionInputs {
     const parsed = spec.schema.safeParse(raw);
     if (parsed.success) out[key] = parsed.data;
     else problems.push({ input: spec.name, received: raw, allowed: spec.allowed });
+  }
+  if (out.mode === "merge" && out.shard !== undefined) {
+    problems.push({
+      input: "shard",
+      received: read("shard").trim(),
+      allowed: "empty when mode is merge (the merge job reads every shard's results from report-dir)",
+    });
   }
   if (problems.length > 0) throw new InputError(problems);
   return out as unknown as ActionInputs;

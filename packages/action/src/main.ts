@@ -5,22 +5,31 @@ import * as core from "@actions/core";
 import { getOctokit } from "@actions/github";
 import {
   type Comparison,
+  countShardCases,
   type DataReport,
   DEFAULTS,
+  describeShard,
   type GateStatus,
   isPromptfirstError,
   parseConfig,
+  type RunResult,
   type Thresholds,
 } from "@promptfirst/core";
 import {
+  createShardMergeEvaluation,
   ensureCommitAvailable,
   findDefaultBase,
   findGitRoot,
+  formatShardResultFileName,
+  loadShardResults,
   type PullRequestCheckResult,
+  type PullRequestEvaluation,
+  type PullRequestEvaluationResult,
   resolveOrFetchCommit,
   runPullRequestCheck,
+  type ShardResults,
 } from "@promptfirst/core/node";
-import { evaluateConfig } from "@promptfirst/providers";
+import { evaluateConfig, findBlockingFailures } from "@promptfirst/providers";
 import {
   renderComment,
   renderCommentMarker,
@@ -288,8 +297,9 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
     });
   }
 
+  // A shard job posts nothing: the merge job posts the one comment for every shard.
   const target: CommentTarget | undefined =
-    pr && inputs.comment !== "never"
+    pr && inputs.comment !== "never" && !inputs.shard
       ? {
           client,
           pr,
@@ -312,6 +322,20 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
     ...(inputs.model ? { model: inputs.model } : {}),
   };
   let evaluatingPosted = false;
+  // mode: merge evaluates nothing: each side is the merge of the shards' results the job downloaded to report-dir.
+  let shards: ShardResults | undefined;
+  const mergeSide = async (request: PullRequestEvaluation): Promise<PullRequestEvaluationResult> =>
+    core.group(`Merge the ${request.side} shards`, async () => {
+      shards ??= await loadShardResults([{ dir: reportDir, display: inputs.reportDir }]);
+      const result = await createShardMergeEvaluation(shards)(request);
+      const parts = shards[request.side];
+      core.info(
+        `${parts.length} shard(s): ${parts.map((p) => `${p.file} (${countShardCases(p.result.shard!).cases} cases)`).join(", ")}`,
+      );
+      await mkdir(reportDir, { recursive: true });
+      await writeFile(path.join(reportDir, `${request.side}.json`), `${JSON.stringify(result, null, 2)}\n`);
+      return { result, blocking: findBlockingFailures(result) };
+    });
   const check: PullRequestCheckResult = await runPullRequestCheck({
     configPath,
     displayBase: root,
@@ -323,6 +347,7 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
     ...(changedFiles ? { changedFiles } : {}),
     all: inputs.forceRun,
     thresholds: buildThresholds(inputs),
+    ...(inputs.shard ? { shard: inputs.shard } : {}),
     compareWhenBlocked: true,
     today: new Date(),
     toolVersion: ACTION_VERSION,
@@ -336,6 +361,7 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
       }
     },
     evaluate: async (request) => {
+      if (inputs.mode === "merge") return mergeSide(request);
       // Reviewers never read a stale verdict: an existing comment says "evaluating" until the result replaces it.
       if (target && !evaluatingPosted && (await hasStickyComment(target))) {
         evaluatingPosted = true;
@@ -361,10 +387,16 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
           ...(replay ? { replay } : {}),
           overrides,
           git: request.git,
-          out: path.join(reportDir, `${request.side}.json`),
+          ...(request.shard ? { shard: request.shard } : {}),
+          out: path.join(
+            reportDir,
+            request.shard ? formatShardResultFileName(request.side, request.shard) : `${request.side}.json`,
+          ),
           toolVersion: ACTION_VERSION,
-          onPlan: (plan) =>
-            core.info(`${plan.suites} suite(s), ${plan.calls} calls (${plan.distinctRequests} distinct)`),
+          onPlan: (plan) => {
+            core.info(`${plan.suites} suite(s), ${plan.calls} calls (${plan.distinctRequests} distinct)`);
+            if (plan.shard) core.info(describeShard(plan.shard));
+          },
         }),
       );
     },
@@ -388,6 +420,10 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
       );
       if (url) core.setOutput("comment-url", url);
     }
+    return;
+  }
+  if (check.kind === "shard") {
+    await reportShard(check, inputs);
     return;
   }
   if (check.kind === "blocked") throw new Error("unreachable: compareWhenBlocked is set");
@@ -458,4 +494,34 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
       `promptfirst: the check fails (fail-on: ${verdict.failOn}): ${failing.join(", ") || verdict.status}`,
     );
   }
+}
+
+/**
+ * A shard job's end: its partial results are in report-dir for actions/upload-artifact. It sets no verdict and
+ * fails nothing: the merge job judges every shard together. Calls that could not be made are reported here and
+ * judged there (not evaluated).
+ */
+async function reportShard(
+  check: Extract<PullRequestCheckResult, { kind: "shard" }>,
+  inputs: ActionInputs,
+): Promise<void> {
+  for (const b of check.blocking) core.warning(`${b.count} call(s) could not be made: ${b.message}`);
+  const sides: Array<["head" | "base", RunResult | undefined]> = [
+    ["head", check.headResult],
+    ["base", check.baseResult],
+  ];
+  const lines = sides.flatMap(([side, result]) => {
+    if (!result?.shard) return [];
+    const file = path.join(inputs.reportDir, formatShardResultFileName(side, check.shard));
+    return [`- ${side}: ${describeShard(result.shard)}, ${result.stats.plannedCalls} calls → \`${file}\``];
+  });
+  const { index, count } = check.shard;
+  core.info(
+    `shard ${index}/${count} evaluated; the merge job (mode: merge) compares every shard and posts the verdict.`,
+  );
+  await core.summary
+    .addRaw(
+      `## promptfirst: shard ${index}/${count} evaluated\n\nCompared with ${check.base}. No verdict yet: the merge job (\`mode: merge\`) joins every shard's results, compares them and posts the comment.\n\n${lines.join("\n")}\n`,
+    )
+    .write();
 }

@@ -48,6 +48,7 @@ describe("GitHub Actions files are valid (action-validator)", () => {
   it("finds the workflows", () => {
     expect(WORKFLOWS).toContain(".github/workflows/self-test.yml");
     expect(WORKFLOWS).toContain("examples/workflows/promptfirst.yml");
+    expect(WORKFLOWS).toContain("examples/workflows/sharded.yml");
   });
 
   it("action.yml", () => {

@@ -1,8 +1,9 @@
 import { parseArgs } from "node:util";
 import { runCheckDataFromArgs } from "./commands/check-data.ts";
 import { runCompareFromArgs } from "./commands/compare.ts";
-import { runEvalCommand } from "./commands/eval.ts";
+import { parseShardFlag, runEvalCommand } from "./commands/eval.ts";
 import { runGateFromArgs } from "./commands/gate.ts";
+import { runMergeFromArgs } from "./commands/merge.ts";
 import { runReportFromArgs } from "./commands/report.ts";
 import { type CliIO, SecretRedactor } from "./io.ts";
 import { reportUserError, UsageError } from "./usage-error.ts";
@@ -21,6 +22,7 @@ Commands:
   gate        Evaluate base and head of the suites a change touches, compare, and apply the gates
   check-data  Check fine-tuning data: format, size, tokens, cost, duplicates, contradictions, leakage
   report      Render a Comparison as a PR comment, job summary, HTML report, JUnit XML or JSON
+  merge       Join the RunResults of a sharded run (eval --shard i/n) into one
 
 Run \`promptfirst <command> --help\` for a command's options.
 `;
@@ -38,6 +40,8 @@ Options:
       --cache-dir DIR    cache directory (default: .promptfirst/cache beside the config)
       --record FILE      call the endpoints and add every response to FILE, secrets masked (implies --no-cache)
       --replay FILE      answer only from FILE; a request it lacks is an error
+      --shard i/n        evaluate only shard i of n (e.g. 2/4): every suite's cases are split evenly by case,
+                         the same way every time; join the shards' --out files with promptfirst merge
   -q, --quiet            no progress on stderr
   -h, --help             show this help
 
@@ -66,6 +70,7 @@ async function runEvalFromArgs(args: string[], io: CliIO, redactor: SecretRedact
       "cache-dir": { type: "string" },
       record: { type: "string" },
       replay: { type: "string" },
+      shard: { type: "string" },
       quiet: { type: "boolean", short: "q", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -76,6 +81,7 @@ async function runEvalFromArgs(args: string[], io: CliIO, redactor: SecretRedact
   }
   if (values.record && values.replay) throw new UsageError("--record and --replay cannot be used together");
   const concurrency = parsePositiveInt(values.concurrency, "--concurrency");
+  const shard = parseShardFlag(values.shard);
   return runEvalCommand(
     {
       config: values.config,
@@ -87,6 +93,7 @@ async function runEvalFromArgs(args: string[], io: CliIO, redactor: SecretRedact
       ...(values["cache-dir"] ? { cacheDir: values["cache-dir"] } : {}),
       ...(values.record ? { record: values.record } : {}),
       ...(values.replay ? { replay: values.replay } : {}),
+      ...(shard ? { shard } : {}),
     },
     io,
     redactor,
@@ -122,6 +129,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await runCheckDataFromArgs(rest, io, redactor);
       case "report":
         return await runReportFromArgs(rest, io, redactor);
+      case "merge":
+        return await runMergeFromArgs(rest, io, redactor);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -4,15 +4,34 @@ import { renderPrompt } from "./prompts/index.ts";
 import { computeRequestKey } from "./request-key.ts";
 import type { Case, ModelRequest } from "./types.ts";
 
-/** One model call the run will make (or answer from the cache). */
-export interface PlannedCall {
-  suite: string;
-  candidate: string;
-  caseId: string;
-  sample: number;
-  request: ModelRequest;
+/**
+ * One model call the run will make (or answer from the cache). The request is rendered again when it is read
+ * rather than kept: a 100k-case plan holds ids and keys, not 100k rendered prompts.
+ */
+export class PlannedCall {
+  readonly suite: string;
+  readonly candidate: string;
+  readonly caseId: string;
+  readonly sample: number;
   /** `computeRequestKey(request)`. */
-  key: string;
+  readonly key: string;
+  readonly #candidate: LoadedCandidate;
+  readonly #case: Case;
+
+  constructor(suite: string, candidate: LoadedCandidate, testCase: Case, sample: number, key: string) {
+    this.suite = suite;
+    this.candidate = candidate.name;
+    this.caseId = testCase.id;
+    this.sample = sample;
+    this.key = key;
+    this.#candidate = candidate;
+    this.#case = testCase;
+  }
+
+  /** The request to send (rendered on each read; rendering is deterministic). */
+  get request(): ModelRequest {
+    return buildRequest(this.#candidate, this.#case, this.sample);
+  }
 }
 
 /** Every call of a run, in suite × candidate × case × sample order, plus the candidates that cannot run. */
@@ -96,15 +115,8 @@ function planCandidate(
       continue;
     }
     for (let sample = 0; sample < suite.repeat; sample++) {
-      const request = sample === 0 ? first : { ...first, sample };
-      calls.push({
-        suite: suite.name,
-        candidate: candidate.name,
-        caseId: testCase.id,
-        sample,
-        request,
-        key: computeRequestKey(request),
-      });
+      const key = computeRequestKey(sample === 0 ? first : { ...first, sample });
+      calls.push(new PlannedCall(suite.name, candidate, testCase, sample, key));
     }
   }
 }

@@ -1,6 +1,8 @@
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
+  applyShard,
+  type CaseRecord,
+  type CaseResult,
   DEFAULTS,
   type LoadedConfig,
   PromptfirstError,
@@ -9,9 +11,12 @@ import {
   type ResolvedProvider,
   type RunProgress,
   type RunResult,
+  type RunShard,
   runEval,
+  type ShardSelection,
 } from "@promptfirst/core";
 import { loadConfig, loadCustomScorer } from "@promptfirst/core/node";
+import { type BatchEvent, BatchProvider } from "./batch-provider.ts";
 import { FileCache } from "./file-cache.ts";
 import { OpenAIProvider } from "./openai-provider.ts";
 import {
@@ -21,6 +26,7 @@ import {
   ReplayProvider,
   saveRecording,
 } from "./recording.ts";
+import { StreamedResults } from "./streamed-results.ts";
 
 /** A failure the user must fix before results mean anything (no key, no recording), with how many calls hit it. */
 export interface BlockingFailure {
@@ -35,6 +41,8 @@ export interface EvaluationPlanInfo {
   calls: number;
   distinctRequests: number;
   skippedCandidates: number;
+  /** With `shard`: the shard's cases against the suites' totals. */
+  shard?: RunShard;
 }
 
 /** Options of `evaluateConfig`: everything a shell (CLI or Action) decides. */
@@ -59,6 +67,8 @@ export interface EvaluateConfigOptions {
   cacheDir?: string;
   /** Overrides every endpoint's concurrency. */
   concurrency?: number;
+  /** Evaluate only this shard of every suite's cases (`applyShard`); the RunResult records it for merging. */
+  shard?: ShardSelection;
   /** Overrides: the config's top-level base URL, and the model of every prompt candidate. */
   overrides?: { baseURL?: string; model?: string };
   onPlan?: (info: EvaluationPlanInfo) => void;
@@ -66,8 +76,20 @@ export interface EvaluateConfigOptions {
   /** Called after a recording was written, with the number of responses recorded. */
   onRecorded?: (count: number) => void;
   git?: { ref?: string; sha?: string };
-  /** Absolute path to write the (redacted) RunResult to. */
+  /**
+   * Absolute path to write the (redacted) RunResult to. Cases are also streamed, as they finish, to the JSONL
+   * file next to it (`run.json` → `run.cases.jsonl`), which the RunResult file is then assembled from.
+   */
   out?: string;
+  /**
+   * Keep every case in the returned RunResult (default true). False returns candidates with `cases: []` and
+   * only their summaries, for runs too large to hold in memory: the cases are in `out` and its JSONL file.
+   */
+  keepCases?: boolean;
+  /** Called with each case of each candidate as soon as it is finished (secrets not yet masked). */
+  onCase?: (record: CaseRecord) => void | Promise<void>;
+  /** Progress of Batch API endpoints: submitted, resumed, status on each poll, finished, warnings. */
+  onBatchEvent?: (event: BatchEvent) => void;
   toolVersion: string;
 }
 
@@ -126,7 +148,8 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
     displayBase: options.displayBase,
   });
   applyOverrides(loaded, options.overrides);
-  const plan = planRun(loaded);
+  const sharded = options.shard ? applyShard(loaded, options.shard) : undefined;
+  const plan = planRun(sharded?.config ?? loaded);
 
   let replay: { file: string; recording: RecordingFile } | undefined;
   if (options.replay) {
@@ -157,7 +180,14 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
       };
       if (apiKey) providerOptions.apiKey = apiKey;
       if (endpoint.apiVersion) providerOptions.apiVersion = endpoint.apiVersion;
-      provider = new OpenAIProvider(providerOptions);
+      provider = endpoint.batch
+        ? new BatchProvider({
+            ...providerOptions,
+            // Next to the response cache: a re-run with the same cache directory resumes its batches.
+            stateDir: path.join(options.cacheDir ?? loaded.cacheDir, "batches"),
+            ...(options.onBatchEvent ? { onEvent: options.onBatchEvent } : {}),
+          })
+        : new OpenAIProvider(providerOptions);
     }
     providers.push(provider);
     if (options.record) {
@@ -177,26 +207,46 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
     calls: plan.calls.length,
     distinctRequests: plan.uniqueRequests,
     skippedCandidates: plan.skipped.length,
+    ...(sharded ? { shard: sharded.shard } : {}),
   });
+  // Cases go to disk as they finish; blocking failures are counted on the way, so a run that keeps no case
+  // still reports them.
+  const streamed = options.out
+    ? await StreamedResults.create(casesFileFor(options.out), (text) => masker.mask(text))
+    : undefined;
+  const blocking = new BlockingCounter();
+  const keepCases = options.keepCases ?? true;
   let result: RunResult;
   try {
-    result = await runEval(loaded, plan, {
+    result = await runEval(sharded?.config ?? loaded, plan, {
       createProvider,
       ...(cache ? { cache } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       loadCustomScorer,
       fetchLifecycle: async (model, endpoint) => {
         if (replay || endpoint.type !== "openai") return undefined;
-        const provider = providers.find((p) => p.id === `openai:${endpoint.baseURL}`);
-        return provider instanceof OpenAIProvider ? provider.fetchLifecycle(model) : undefined;
+        const provider = providers.find(
+          (p) => p.id === `openai:${endpoint.baseURL}` || p.id === `openai-batch:${endpoint.baseURL}`,
+        );
+        return provider instanceof OpenAIProvider || provider instanceof BatchProvider
+          ? provider.fetchLifecycle(model)
+          : undefined;
       },
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       toolVersion: options.toolVersion,
       ...(options.git ? { git: options.git } : {}),
+      keepCases,
+      onCase: async (record) => {
+        blocking.add(record.case);
+        await options.onCase?.(record);
+        await streamed?.write(record);
+      },
     });
   } finally {
     await cache?.close();
+    await streamed?.close();
   }
+  if (sharded) result.shard = sharded.shard;
 
   if (options.record && recorders.length > 0) {
     const entries: RecordingFile["entries"] = {};
@@ -213,11 +263,13 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
   }
 
   const redacted = JSON.parse(masker.mask(JSON.stringify(result))) as RunResult;
-  if (options.out) {
-    await mkdir(path.dirname(options.out), { recursive: true });
-    await writeFile(options.out, `${JSON.stringify(redacted, null, 2)}\n`);
-  }
-  return { result: redacted, loaded, blocking: findBlockingFailures(redacted) };
+  if (options.out) await streamed!.writeRunResult(options.out, redacted);
+  return { result: redacted, loaded, blocking: blocking.failures() };
+}
+
+/** The JSONL file cases stream to while the RunResult `out` is being produced: `run.json` → `run.cases.jsonl`. */
+export function casesFileFor(out: string): string {
+  return `${out.replace(/\.json$/i, "")}.cases.jsonl`;
 }
 
 /** A replay provider that reads its recording on first use (config `provider.type: replay`). */
@@ -257,22 +309,32 @@ export const BLOCKING_ERROR_KINDS: ReadonlySet<string> = new Set([
   "not_found",
 ]);
 
-/** The blocking failures of a RunResult, grouped by kind and message, with their counts. */
-export function findBlockingFailures(result: RunResult): BlockingFailure[] {
-  const counts = new Map<string, BlockingFailure>();
-  for (const suite of Object.values(result.suites)) {
-    for (const candidate of Object.values(suite.candidates)) {
-      for (const c of candidate.cases) {
-        for (const s of c.samples) {
-          if (!s.error || !BLOCKING_ERROR_KINDS.has(s.error.kind)) continue;
-          const key =
-            s.error.kind === "not_recorded" ? s.error.kind : `${s.error.kind}\u0000${s.error.message}`;
-          const entry = counts.get(key) ?? { kind: s.error.kind, message: s.error.message, count: 0 };
-          entry.count++;
-          counts.set(key, entry);
-        }
-      }
+/** Counts blocking failures case by case, grouped by kind and message. */
+class BlockingCounter {
+  readonly #counts = new Map<string, BlockingFailure>();
+
+  add(c: CaseResult): void {
+    for (const s of c.samples) {
+      if (!s.error || !BLOCKING_ERROR_KINDS.has(s.error.kind)) continue;
+      const key = s.error.kind === "not_recorded" ? s.error.kind : `${s.error.kind}\u0000${s.error.message}`;
+      const entry = this.#counts.get(key) ?? { kind: s.error.kind, message: s.error.message, count: 0 };
+      entry.count++;
+      this.#counts.set(key, entry);
     }
   }
-  return [...counts.values()];
+
+  failures(): BlockingFailure[] {
+    return [...this.#counts.values()];
+  }
+}
+
+/** The blocking failures of a RunResult, grouped by kind and message, with their counts. */
+export function findBlockingFailures(result: RunResult): BlockingFailure[] {
+  const counter = new BlockingCounter();
+  for (const suite of Object.values(result.suites)) {
+    for (const candidate of Object.values(suite.candidates)) {
+      for (const c of candidate.cases) counter.add(c);
+    }
+  }
+  return counter.failures();
 }

@@ -6,6 +6,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { deterministicEcho, getMessageText } from "./answers.ts";
+import {
+  createBatchApi,
+  isBatchApiPath,
+  type MockBatchControl,
+  type MockBatchOptions,
+} from "./mock-openai-batch.ts";
 import { combineSeeds, createRng } from "./rng.ts";
 import type {
   FaultOptions,
@@ -198,6 +204,15 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+function readBuffer(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
 function send(
   res: ServerResponse,
   status: number,
@@ -218,6 +233,21 @@ function sendJson(
   send(res, status, JSON.stringify(body), { "content-type": "application/json", ...headers });
 }
 
+/** An HTTP response, built before it is sent (or read back as a batch line's result). */
+export interface HttpReply {
+  status: number;
+  text: string;
+  headers: Record<string, string | number>;
+}
+
+function jsonReply(status: number, body: unknown, headers?: Record<string, string>): HttpReply {
+  return { status, text: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } };
+}
+
+function sendReply(res: ServerResponse, reply: HttpReply): void {
+  send(res, reply.status, reply.text, reply.headers);
+}
+
 /**
  * The fault injected on chat request number `requestIndex` (0-based, as `MockRespondContext.requestIndex`),
  * or undefined when it is answered: a pure function of (`faults.seed`, `requestIndex`), so a simulation can
@@ -231,20 +261,38 @@ export function pickFault(faults: FaultOptions, requestIndex: number): FaultStat
   return statuses[Math.floor(rng() * statuses.length)] ?? 500;
 }
 
+/** Options of `startMockOpenAI`: the server's, and how its Batch API behaves. */
+export type MockOpenAIServerOptions = MockOpenAIOptions & {
+  /** How batches behave (`server.batch.setOptions` changes it later); default: they complete at the first poll. */
+  batch?: MockBatchOptions;
+};
+
+/** A running mock server with its Batch API's control. */
+export type MockOpenAIServerWithBatch = MockOpenAIServer & {
+  /** The Batch API: counters, the batches and files it holds, its options and injected failures. */
+  batch: MockBatchControl;
+};
+
 /**
  * Starts a loopback OpenAI-compatible server on an ephemeral port. Routes: `POST /v1/chat/completions`
  * (also `/openai/v1/...` and Azure's `/openai/deployments/{id}/chat/completions`), `GET /v1/models` and
- * `GET /v1/models/{id}`; anything else is a 404 with an OpenAI-style error body. Latency and faults apply to
- * chat completions only. Call `close()` when done.
+ * `GET /v1/models/{id}`, and the Batch API (`/v1/files`, `/v1/files/{id}` (GET, DELETE), `/v1/files/{id}/content`,
+ * `/v1/batches`, `/v1/batches/{id}`, `/v1/batches/{id}/cancel`: see `mock-openai-batch.ts`), whose lines are
+ * answered like chat requests (they count in `requests` and the chat counters); anything else is a 404 with an
+ * OpenAI-style error body. Latency and faults apply to chat completions (and so to batch lines) only. Call
+ * `close()` when done.
  */
-export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOpenAIServer> {
+export async function startMockOpenAI(
+  options: MockOpenAIServerOptions = {},
+): Promise<MockOpenAIServerWithBatch> {
   validateOptions(options);
   const host = options.host ?? "127.0.0.1";
   if (!isLoopbackHost(host)) {
     throw new RangeError(`host must be a loopback address (127.x.x.x, ::1 or localhost), received ${host}`);
   }
 
-  let current: MockOpenAIOptions = { ...options };
+  const { batch: batchOptions, ...serverOptions } = options;
+  let current: MockOpenAIOptions = { ...serverOptions };
   const stats: MockOpenAIStats = {
     requests: 0,
     completions: 0,
@@ -272,15 +320,9 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     stats.inFlight--;
   }
 
-  function sendError(
-    res: ServerResponse,
-    status: number,
-    fields: ErrorFields,
-    headers?: Record<string, string>,
-  ) {
+  function errorReply(status: number, fields: ErrorFields, headers?: Record<string, string>): HttpReply {
     stats.errors++;
-    sendJson(
-      res,
+    return jsonReply(
       status,
       {
         error: {
@@ -294,6 +336,15 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     );
   }
 
+  function sendError(
+    res: ServerResponse,
+    status: number,
+    fields: ErrorFields,
+    headers?: Record<string, string>,
+  ): void {
+    sendReply(res, errorReply(status, fields, headers));
+  }
+
   function sendNotFound(req: IncomingMessage, res: ServerResponse, path: string): void {
     sendError(res, 404, {
       message: `Unknown request URL: ${req.method ?? "GET"} ${path}. Please check the URL for typos.`,
@@ -302,8 +353,8 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     });
   }
 
-  function sendModelNotFound(res: ServerResponse, id: string): void {
-    sendError(res, 404, {
+  function modelNotFoundReply(id: string): HttpReply {
+    return errorReply(404, {
       message: `The model '${id}' does not exist or you do not have access to it.`,
       type: "invalid_request_error",
       param: "model",
@@ -328,7 +379,8 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     return false;
   }
 
-  function sendFault(res: ServerResponse, status: FaultStatus, faults: FaultOptions, index: number): void {
+  /** A fault injected on chat request `index`, as the HTTP reply to send. */
+  function faultReply(status: FaultStatus, faults: FaultOptions, index: number): HttpReply {
     const error = FAULT_ERRORS[status];
     const headers: Record<string, string> = { "x-request-id": `req_mock_${index}` };
     if (status === 429) {
@@ -336,32 +388,26 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
       if (faults.retryAfterMs !== undefined) headers["retry-after-ms"] = String(faults.retryAfterMs);
     }
     stats.faults++;
-    sendJson(
-      res,
+    return jsonReply(
       status,
       { error: { message: error.message, type: error.type, param: null, code: error.code } },
       headers,
     );
   }
 
-  function sendRaw(res: ServerResponse, raw: MockRawResponse["raw"], index: number): void {
+  function rawReply(raw: MockRawResponse["raw"], index: number): HttpReply {
     if (raw.status >= 400) stats.errors++;
     else stats.completions++;
     const text =
       raw.body === undefined ? "" : typeof raw.body === "string" ? raw.body : JSON.stringify(raw.body);
-    send(res, raw.status, text, {
-      "content-type": "application/json",
-      "x-request-id": `req_mock_${index}`,
-      ...raw.headers,
-    });
+    return {
+      status: raw.status,
+      text,
+      headers: { "content-type": "application/json", "x-request-id": `req_mock_${index}`, ...raw.headers },
+    };
   }
 
-  function sendCompletion(
-    res: ServerResponse,
-    req: MockChatRequest,
-    answer: MockAnswer,
-    index: number,
-  ): void {
+  function completionReply(req: MockChatRequest, answer: MockAnswer, index: number): HttpReply {
     const id = `chatcmpl-mock-${index}`;
     const created = Math.floor(Date.now() / 1000);
     const model = answer.model ?? req.model;
@@ -370,8 +416,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     const headers = { "x-request-id": `req_mock_${index}` };
     stats.completions++;
     if (req.stream !== true) {
-      sendJson(
-        res,
+      return jsonReply(
         200,
         {
           id,
@@ -392,7 +437,6 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
         },
         headers,
       );
-      return;
     }
     const streamOptions = req.stream_options;
     const includeUsage = isRecord(streamOptions) && streamOptions.include_usage === true;
@@ -424,11 +468,54 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     addChunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]);
     if (includeUsage) addChunk([], usage);
     out += "data: [DONE]\n\n";
-    send(res, 200, out, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache",
-      ...headers,
-    });
+    return {
+      status: 200,
+      text: out,
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache",
+        ...headers,
+      },
+    };
+  }
+
+  /**
+   * Answer one parsed chat completions body the way the chat route does (validation, scripted model, latency,
+   * faults, counters): shared by `POST /v1/chat/completions` and the lines of a batch. Undefined when the
+   * caller went away (`gone`) or the server is closing while it waited.
+   */
+  async function answerChat(
+    body: unknown,
+    deployment: string | undefined,
+    gone: () => boolean,
+  ): Promise<HttpReply | undefined> {
+    if (deployment !== undefined && isRecord(body) && (body.model === undefined || body.model === "")) {
+      body.model = deployment;
+    }
+    const problem = checkChatBody(body);
+    if (problem) return errorReply(400, { ...problem, type: "invalid_request_error" });
+    const chat = body as MockChatRequest;
+    const index = requests.length;
+    requests.push(chat);
+    stats.byModel[chat.model] = (stats.byModel[chat.model] ?? 0) + 1;
+
+    const opts = current;
+    if (opts.strictModels && !(opts.models ?? []).some((m) => m.id === chat.model)) {
+      return modelNotFoundReply(chat.model);
+    }
+    const latency = typeof opts.latencyMs === "function" ? opts.latencyMs(chat) : (opts.latencyMs ?? 0);
+    if (latency > 0) await sleep(latency);
+    if (gone() || closing) return undefined;
+
+    const faults = opts.faults;
+    const faultStatus = faults ? pickFault(faults, index) : undefined;
+    if (faults && faultStatus !== undefined) return faultReply(faultStatus, faults, index);
+
+    const reply = await (opts.respond ?? deterministicEcho)(chat, { requestIndex: index });
+    if (gone() || closing) return undefined;
+    if (typeof reply === "string") return completionReply(chat, { content: reply }, index);
+    if ("raw" in reply) return rawReply(reply.raw, index);
+    return completionReply(chat, reply, index);
   }
 
   async function handleChat(req: IncomingMessage, res: ServerResponse, deployment: string | undefined) {
@@ -449,40 +536,8 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
       });
       return;
     }
-    if (deployment !== undefined && isRecord(body) && (body.model === undefined || body.model === "")) {
-      body.model = deployment;
-    }
-    const problem = checkChatBody(body);
-    if (problem) {
-      sendError(res, 400, { ...problem, type: "invalid_request_error" });
-      return;
-    }
-    const chat = body as MockChatRequest;
-    const index = requests.length;
-    requests.push(chat);
-    stats.byModel[chat.model] = (stats.byModel[chat.model] ?? 0) + 1;
-
-    const opts = current;
-    if (opts.strictModels && !(opts.models ?? []).some((m) => m.id === chat.model)) {
-      sendModelNotFound(res, chat.model);
-      return;
-    }
-    const latency = typeof opts.latencyMs === "function" ? opts.latencyMs(chat) : (opts.latencyMs ?? 0);
-    if (latency > 0) await sleep(latency);
-    if (res.destroyed || closing) return;
-
-    const faults = opts.faults;
-    const faultStatus = faults ? pickFault(faults, index) : undefined;
-    if (faults && faultStatus !== undefined) {
-      sendFault(res, faultStatus, faults, index);
-      return;
-    }
-
-    const reply = await (opts.respond ?? deterministicEcho)(chat, { requestIndex: index });
-    if (res.destroyed || closing) return;
-    if (typeof reply === "string") sendCompletion(res, chat, { content: reply }, index);
-    else if ("raw" in reply) sendRaw(res, reply.raw, index);
-    else sendCompletion(res, chat, reply, index);
+    const reply = await answerChat(body, deployment, () => res.destroyed);
+    if (reply) sendReply(res, reply);
   }
 
   function handleModels(res: ServerResponse): void {
@@ -492,8 +547,20 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
   function handleModel(res: ServerResponse, id: string): void {
     const model = (current.models ?? []).find((m) => m.id === id);
     if (model) sendJson(res, 200, toModelObject(model));
-    else sendModelNotFound(res, id);
+    else sendReply(res, modelNotFoundReply(id));
   }
+
+  const batchApi = createBatchApi(
+    {
+      answerChat: (body) => answerChat(body, undefined, () => false),
+      readBuffer,
+      sendJson: (res, status, body) => sendJson(res, status, body),
+      sendText: (res, status, text, contentType) => send(res, status, text, { "content-type": contentType }),
+      sendError: (res, status, fields) => sendError(res, status, fields),
+      isClosing: () => closing !== undefined,
+    },
+    batchOptions,
+  );
 
   function route(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     const rawUrl = req.url ?? "/";
@@ -509,6 +576,10 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
           return checkAuth(req, res) ? handleChat(req, res, deployment) : undefined;
         }
       }
+    }
+    if (isBatchApiPath(path)) {
+      if (!checkAuth(req, res)) return;
+      if (batchApi.route(req, res, method, path)) return;
     } else if (method === "GET") {
       if (MODELS_PATHS.has(path)) return checkAuth(req, res) ? handleModels(res) : undefined;
       for (const prefix of MODEL_PREFIXES) {
@@ -560,6 +631,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     url,
     stats,
     requests,
+    batch: batchApi.control,
     resetStats(): void {
       stats.requests = 0;
       stats.completions = 0;
@@ -568,6 +640,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
       stats.maxInFlight = stats.inFlight;
       stats.byModel = Object.create(null) as Record<string, number>;
       requests.length = 0;
+      batchApi.resetStats();
     },
     setOptions(partial: Partial<MockOpenAIOptions>): void {
       validateOptions(partial);

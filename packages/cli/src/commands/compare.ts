@@ -191,6 +191,15 @@ export async function runCompareFromArgs(
       loadRunResult(path.resolve(io.cwd, values.base!), { displayPath: values.base! }),
       loadRunResult(path.resolve(io.cwd, values.head!), { displayPath: values.head! }),
     ]);
+    for (const [run, file] of [
+      [base, values.base!],
+      [head, values.head!],
+    ] as const) {
+      if (!run.shard) continue;
+      io.stderr(
+        `warning: ${file} holds only shard ${run.shard.index}/${run.shard.count} of its run: merge every shard with \`promptfirst merge\` first, or this compares part of the cases\n`,
+      );
+    }
     const comparison = compareRuns(base, head, thresholds, {
       toolVersion: VERSION,
       baseFile: values.base!,

@@ -1,10 +1,26 @@
 import path from "node:path";
-import type { LoadedConfig, RunResult } from "@promptfirst/core";
-import { type BlockingFailure, evaluateConfig } from "@promptfirst/providers";
+import {
+  describeShard,
+  type LoadedConfig,
+  parseShardSpec,
+  type RunResult,
+  type ShardSelection,
+  type ShardSpec,
+} from "@promptfirst/core";
+import { type BlockingFailure, casesFileFor, evaluateConfig } from "@promptfirst/providers";
 import type { CliIO, SecretRedactor } from "../io.ts";
 import { createProgressReporter } from "../progress.ts";
 import { formatRunSummary } from "../summary.ts";
+import { UsageError } from "../usage-error.ts";
 import { VERSION } from "../version.ts";
+
+/** `--shard i/n` (`eval`, `gate`), as a usage error naming the flag when it is not valid. */
+export function parseShardFlag(value: string | undefined): ShardSpec | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseShardSpec(value);
+  if ("problem" in parsed) throw new UsageError(`--shard ${parsed.problem}`);
+  return parsed.spec;
+}
 
 /** Options of one evaluation, from flags. */
 export interface EvalOptions {
@@ -20,6 +36,13 @@ export interface EvalOptions {
   git?: { ref?: string; sha?: string };
   /** Directory the config's files are named relative to in messages and results (default: the working directory). */
   displayBase?: string;
+  /**
+   * Keep every case in memory for the caller (default true: `gate` compares them). `eval` keeps only the
+   * summaries: its cases stream to `--out` and the JSONL next to it, so a 100k-case run fits in memory.
+   */
+  keepCases?: boolean;
+  /** Evaluate only this shard of every suite's cases. */
+  shard?: ShardSelection;
 }
 
 /** What an evaluation produced. */
@@ -66,12 +89,14 @@ export async function executeEval(
     cache: options.cache,
     ...(options.cacheDir ? { cacheDir: path.resolve(io.cwd, options.cacheDir) } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
     onPlan: (plan) => {
       if (options.quiet) return;
       const skipped = plan.skippedCandidates ? `, ${plan.skippedCandidates} candidate(s) skipped` : "";
       io.stderr(
         `promptfirst ${VERSION}: ${plan.suites} suite(s), ${plan.calls} calls (${plan.distinctRequests} distinct)${skipped}\n`,
       );
+      if (plan.shard) io.stderr(`${describeShard(plan.shard)}\n`);
     },
     onProgress: progress.update,
     onRecorded: (count) => {
@@ -81,6 +106,7 @@ export async function executeEval(
     ...(options.git ? { git: options.git } : {}),
     ...(options.out ? { out: path.resolve(io.cwd, options.out) } : {}),
     toolVersion: VERSION,
+    ...(options.keepCases === false ? { keepCases: false } : {}),
   });
   finishProgress();
   return outcome;
@@ -92,9 +118,11 @@ export async function runEvalCommand(
   io: CliIO,
   redactor: SecretRedactor,
 ): Promise<number> {
-  const outcome = await executeEval(options, io, redactor);
+  const outcome = await executeEval({ ...options, keepCases: false }, io, redactor);
   io.stdout(redactor.redact(formatRunSummary(outcome.result)));
-  if (options.out) io.stderr(`results written to ${options.out}\n`);
+  if (options.out) {
+    io.stderr(`results written to ${options.out} (each case as it finished: ${casesFileFor(options.out)})\n`);
+  }
   if (outcome.blocking.length > 0) {
     for (const b of outcome.blocking) {
       io.stderr(redactor.redact(`error: ${b.count} call(s) could not be made: ${b.message}\n`));

@@ -1,22 +1,32 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { describeShard } from "@promptfirst/core";
 import {
+  createShardMergeEvaluation,
   findDefaultBase,
   findGitRoot,
+  formatShardResultFileName,
+  loadShardResults,
+  type PullRequestEvaluation,
   resolveCommit,
   runGit,
   runPullRequestCheck,
+  type ShardResults,
 } from "@promptfirst/core/node";
+import { findBlockingFailures } from "@promptfirst/providers";
 import { formatComparison } from "../format-comparison.ts";
 import type { CliIO, SecretRedactor } from "../io.ts";
 import { formatRunSummary } from "../summary.ts";
 import { UsageError } from "../usage-error.ts";
 import { VERSION } from "../version.ts";
 import { PROMPT_FIRST_OPTIONS, parseThresholdFlags, saveComparison, THRESHOLD_OPTIONS } from "./compare.ts";
-import { executeEval } from "./eval.ts";
+import { executeEval, parseShardFlag } from "./eval.ts";
+import { formatShardSizes, saveRunResult } from "./merge.ts";
 
 /** `promptfirst gate --help`. */
 export const GATE_HELP = `Usage: promptfirst gate [options]
+       promptfirst gate --shard i/n [options]      evaluate one shard of base and head, no verdict
+       promptfirst gate --merge [DIR...] [options]  merge the shards' results and judge them
 
 Run the pull-request check locally: evaluate the suites your changes touch on the working tree (head) and on a
 base commit (checked out into a temporary git worktree), share one cache between them, compare, and apply the
@@ -34,6 +44,11 @@ Options:
       --record FILE        call the endpoints and add every response to FILE
       --replay FILE        answer only from FILE (base and head alike)
   -q, --quiet              no progress on stderr
+  Sharding (a suite too large for one job, e.g. a CI matrix):
+      --shard i/n          evaluate only shard i of n of the touched suites' cases on base and head, and write
+                           base.shard-i-of-n.json and head.shard-i-of-n.json to --out: no comparison, no verdict
+      --merge [DIR...]     evaluate nothing: merge the shards' results found in the DIRs (default: --out) and
+                           their subdirectories, then compare and judge exactly as an unsharded gate
   Gate thresholds (override the config's gates:):
       --min-score X  --max-score-drop X  --confidence X  --min-pass-rate X
       --max-cost-increase PCT  --max-monthly-cost USD  --fail-on-unknown-cost  --max-error-rate X
@@ -55,9 +70,9 @@ config or git error, or calls that could not be made (no key, no recording).
 
 /** `promptfirst gate`: evaluate base and head of the touched suites, compare, and apply the gates. */
 export async function runGateFromArgs(args: string[], io: CliIO, redactor: SecretRedactor): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args,
-    allowPositionals: false,
+    allowPositionals: true,
     options: {
       config: { type: "string", short: "c", default: "promptfirst.yaml" },
       base: { type: "string" },
@@ -69,6 +84,8 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
       "cache-dir": { type: "string" },
       record: { type: "string" },
       replay: { type: "string" },
+      shard: { type: "string" },
+      merge: { type: "boolean", default: false },
       quiet: { type: "boolean", short: "q", default: false },
       help: { type: "boolean", short: "h", default: false },
       ...THRESHOLD_OPTIONS,
@@ -88,6 +105,22 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
     }
   }
   const flagThresholds = parseThresholdFlags(values);
+  const shard = parseShardFlag(values.shard);
+  if (shard && values.merge) {
+    throw new UsageError(
+      "--shard and --merge cannot be used together: run each shard with --shard i/n, then merge them with --merge",
+    );
+  }
+  if (positionals.length > 0 && !values.merge) {
+    throw new UsageError(
+      `unexpected argument "${positionals[0]}": only --merge takes directories (of the shards' results)`,
+    );
+  }
+  if (values.merge && (values.record || values.replay)) {
+    throw new UsageError(
+      "--merge evaluates nothing, so --record and --replay do not apply: give them to each --shard run",
+    );
+  }
 
   const configPath = path.resolve(io.cwd, values.config);
   const root = await findGitRoot(path.dirname(configPath));
@@ -101,6 +134,19 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
   };
   const outDir = path.resolve(io.cwd, values.out);
   let cacheDir = values["cache-dir"] ? path.resolve(io.cwd, values["cache-dir"]) : undefined;
+  // --merge: each side is the merge of its shards' results, read when the check first asks for one.
+  const shardDirs = (positionals.length > 0 ? positionals : [values.out]).map((dir) => ({
+    dir: path.resolve(io.cwd, dir),
+    display: dir,
+  }));
+  let shards: ShardResults | undefined;
+  const mergeSide = async (request: PullRequestEvaluation) => {
+    shards ??= await loadShardResults(shardDirs);
+    const result = await createShardMergeEvaluation(shards)(request);
+    note(`merged ${shards[request.side].length} shard(s) (${formatShardSizes(shards[request.side])})\n`);
+    await saveRunResult(path.join(outDir, `${request.side}.json`), result);
+    return { result, blocking: findBlockingFailures(result) };
+  };
   const check = await runPullRequestCheck({
     configPath,
     displayBase: io.cwd,
@@ -109,6 +155,7 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
     ...(values.suite ? { suites: values.suite } : {}),
     all: values.all,
     thresholds: flagThresholds,
+    ...(shard ? { shard } : {}),
     today: new Date(),
     toolVersion: VERSION,
     onEvent: (event) => {
@@ -119,6 +166,7 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
       } else note(`\n${event.side === "head" ? "head (working tree)" : event.label}:\n`);
     },
     evaluate: async (request) => {
+      if (values.merge) return mergeSide(request);
       // Base and head share the head config's cache directory.
       const outcome = await executeEval(
         {
@@ -130,9 +178,13 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
           ...(cacheDir ? { cacheDir } : {}),
           config: request.configPath,
           suites: request.suites,
-          out: path.join(outDir, `${request.side}.json`),
+          out: path.join(
+            outDir,
+            request.shard ? formatShardResultFileName(request.side, request.shard) : `${request.side}.json`,
+          ),
           git: request.git,
           displayBase: request.displayBase,
+          ...(request.shard ? { shard: request.shard } : {}),
         },
         io,
         redactor,
@@ -144,6 +196,21 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
   if (check.kind === "nothing-touched") {
     io.stdout(`No suite is touched by the changes since ${check.base}: nothing to evaluate.\n`);
     return 0;
+  }
+  if (check.kind === "shard") {
+    const written = [check.headResult, check.baseResult].flatMap((result, i) =>
+      result
+        ? [path.join(values.out, formatShardResultFileName(i === 0 ? "head" : "base", check.shard))]
+        : [],
+    );
+    io.stdout(redactor.redact(`\nHead (working tree), ${describeShard(check.headResult.shard!)}\n`));
+    io.stdout(redactor.redact(formatRunSummary(check.headResult)));
+    for (const b of check.blocking)
+      io.stderr(redactor.redact(`error: ${b.count} call(s) could not be made: ${b.message}\n`));
+    note(
+      `\nshard ${check.shard.index}/${check.shard.count} written to ${written.join(" and ")}; when every shard has run, judge them with: promptfirst gate --merge ${values.out}\n`,
+    );
+    return check.blocking.length > 0 ? 2 : 0;
   }
   if (check.kind === "blocked") {
     for (const b of check.blocking)

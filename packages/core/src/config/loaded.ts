@@ -16,6 +16,11 @@ export interface ResolvedProvider {
   apiVersion?: string;
   /** Absolute path of the recording, for `type: replay`. */
   recording?: string;
+  /**
+   * Requests go through OpenAI's Batch API (config `batch: true`); then `concurrency` is the most requests one
+   * batch holds and `timeoutMs` the batch's completion window plus time to download, whatever the config says.
+   */
+  batch?: boolean;
 }
 
 /** A candidate with its prompt read and its provider and parameters resolved. */

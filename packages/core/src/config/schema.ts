@@ -82,6 +82,26 @@ export const modelParamsSchema = z
   })
   .describe("Any other OpenAI chat completions parameters, sent as they are");
 
+/** Why `batch: true` and `type: replay` cannot be combined. */
+export const BATCH_WITH_REPLAY =
+  "cannot be true with `type: replay`: a replay answers from its recording and sends nothing to the Batch API; remove `batch`, or use `type: openai`";
+
+/**
+ * The OpenAI Batch API's limits, as promptfirst applies them to a `batch: true` endpoint: requests and bytes per
+ * batch input file, the completion window, and how long one call may wait for its batch (the window plus time to
+ * finalize and download the results).
+ */
+export const BATCH_LIMITS = {
+  /** Requests (lines) per batch input file. */
+  maxRequests: 50_000,
+  /** Bytes per batch input file. */
+  maxFileBytes: 200 * 1024 * 1024,
+  /** The only completion window the API offers. */
+  completionWindow: "24h",
+  /** How long a call may wait for its batch: the 24-hour window plus one hour to finalize and download. */
+  waitMs: 25 * 60 * 60 * 1000,
+} as const;
+
 /** An OpenAI-compatible endpoint: OpenAI, Azure OpenAI / Foundry, Together, Fireworks, OpenRouter, Ollama, vLLM… */
 export const providerConfigSchema = z
   .strictObject({
@@ -130,6 +150,17 @@ export const providerConfigSchema = z
       .string()
       .optional()
       .describe("With `type: replay`: the recording to answer from, relative to the config"),
+    batch: z
+      .boolean()
+      .optional()
+      .describe(
+        "Send this endpoint's requests through OpenAI's Batch API: half the price, answers within 24 hours, for large scheduled runs (concurrency and timeoutMs do not apply; see docs/batch-api.md)",
+      ),
+  })
+  .superRefine((provider, ctx) => {
+    if (provider.batch === true && provider.type === "replay") {
+      ctx.addIssue({ code: "custom", path: ["batch"], message: BATCH_WITH_REPLAY });
+    }
   })
   .describe("An OpenAI-compatible chat completions endpoint");
 

@@ -5,7 +5,14 @@ import { computeLineColumn, locateJsonSyntaxError } from "../cases/json-syntax.t
 import type { LoadedCandidate, LoadedConfig, LoadedSuite, ResolvedProvider } from "../config/loaded.ts";
 import { adaptModelIdForEndpoint } from "../config/model-id.ts";
 import { parseConfig } from "../config/parse.ts";
-import type { CandidateConfig, Config, ProviderConfig, SuiteConfig } from "../config/schema.ts";
+import {
+  BATCH_LIMITS,
+  BATCH_WITH_REPLAY,
+  type CandidateConfig,
+  type Config,
+  type ProviderConfig,
+  type SuiteConfig,
+} from "../config/schema.ts";
 import { DEFAULTS } from "../defaults.ts";
 import {
   type InputIssue,
@@ -50,7 +57,39 @@ export function resolveProvider(
   };
   if (merged.apiVersion) resolved.apiVersion = merged.apiVersion;
   if (merged.recording) resolved.recording = path.resolve(configDir, merged.recording);
+  if (merged.batch === true) {
+    // The calls of a run are collected into batches: a concurrency below the batch size would cut a run into
+    // many small batches, each waiting up to the 24-hour window, and a call may wait as long as its batch.
+    resolved.batch = true;
+    resolved.concurrency = BATCH_LIMITS.maxRequests;
+    resolved.timeoutMs = BATCH_LIMITS.waitMs;
+  }
   return resolved;
+}
+
+/**
+ * Why a resolved endpoint cannot use the Batch API although its layers combine to `batch: true` (e.g. the
+ * top-level provider is `type: replay` and a candidate's sets `batch: true`), with the path of the layer to fix;
+ * undefined when it can. A single layer's own contradiction is reported by the schema.
+ */
+export function findBatchProblem(
+  resolved: ResolvedProvider,
+  layers: ReadonlyArray<{ at: ReadonlyArray<PropertyKey>; config: ProviderConfig | undefined }>,
+): { at: ReadonlyArray<PropertyKey>; message: string } | undefined {
+  if (!resolved.batch || resolved.type !== "replay") return undefined;
+  const lastIndex = (test: (config: ProviderConfig) => boolean): number =>
+    layers.findLastIndex((layer) => layer.config !== undefined && test(layer.config));
+  const batchAt = lastIndex((config) => config.batch === true);
+  const replayAt = lastIndex((config) => config.type === "replay");
+  const batchPath = [...(layers[batchAt]?.at ?? []), "batch"];
+  const replayPath = [...(layers[replayAt]?.at ?? []), "type"];
+  // The more specific layer is the one that brought the contradiction in: report it there.
+  return batchAt >= replayAt
+    ? { at: batchPath, message: `${BATCH_WITH_REPLAY} (${formatPath(replayPath)} is "replay")` }
+    : {
+        at: replayPath,
+        message: `cannot be "replay" where ${formatPath(batchPath)} is true: a replay answers from its recording and sends nothing to the Batch API; set \`batch: false\` here, or remove \`type: replay\``,
+      };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -162,6 +201,13 @@ export async function loadConfig(configPath: string, options: LoadConfigOptions 
   }
 
   const judgeProvider = resolveProvider(dir, config.provider, config.judge?.provider);
+  const judgeBatchProblem = findBatchProblem(judgeProvider, [
+    { at: ["provider"], config: config.provider },
+    { at: ["judge", "provider"], config: config.judge?.provider },
+  ]);
+  if (judgeBatchProblem) {
+    problems.add("CONFIG_INVALID", { ...where(judgeBatchProblem.at), message: judgeBatchProblem.message });
+  }
   const judgeKeyProblem = findInheritedKeyProblem(defaultProvider, config.judge?.provider);
   if (judgeKeyProblem) {
     problems.add("CONFIG_INVALID", { ...where(["judge", "provider"]), message: judgeKeyProblem });
@@ -447,6 +493,13 @@ async function resolveCandidate(
   const keyProblem = findInheritedKeyProblem(ctx.defaultProvider, candidate.provider);
   if (keyProblem)
     ctx.problems.add("CONFIG_INVALID", { ...ctx.where([...base, "provider"]), message: keyProblem });
+  const batchProblem = findBatchProblem(provider, [
+    { at: ["provider"], config: ctx.config.provider },
+    { at: [...base, "provider"], config: candidate.provider },
+  ]);
+  if (batchProblem) {
+    ctx.problems.add("CONFIG_INVALID", { ...ctx.where(batchProblem.at), message: batchProblem.message });
+  }
   const params: ModelParams = { ...parsed.template.params, ...candidate.params };
   for (const key of ["temperature", "top_p", "max_tokens", "seed"] as const) {
     if (candidate[key] !== undefined) params[key] = candidate[key];

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   applyPromptFirst,
@@ -15,16 +15,22 @@ import {
   isPromptfirstError,
   type LoadedCandidate,
   type LoadedConfig,
+  mergeRunResults,
+  PromptfirstError,
   parseConfig,
   RUN_RESULT_SCHEMA_VERSION,
   type RunResult,
+  type RunResultPart,
   renderPrompt,
+  type ShardSelection,
+  type ShardSpec,
   type Thresholds,
   type TouchedSuite,
 } from "../index.ts";
 import { loadTrainingDataReport } from "./check-training-file.ts";
 import { addTemporaryWorktree, findGitRoot, listChangedFiles } from "./git.ts";
 import { loadConfig } from "./load-config.ts";
+import { loadRunResult } from "./load-result.ts";
 
 /** The gate thresholds a config sets under `gates:`, as comparison thresholds. */
 export function readConfigThresholds(gates: GatesConfig | undefined): Partial<Thresholds> {
@@ -196,6 +202,11 @@ export interface PullRequestEvaluation {
   /** Directory the config's files are named relative to (the base's maps onto the head's names). */
   displayBase: string;
   git: { ref: string; sha: string };
+  /**
+   * With the check's `shard`: evaluate only this shard (pass it to `evaluateConfig`'s `shard`). Its `peers` hold
+   * both sides' case ids, so a case base and head share lands in the same shard on both.
+   */
+  shard?: ShardSelection;
 }
 
 /** What the caller's evaluation returns (`evaluateConfig` of `@promptfirst/providers` fits). */
@@ -236,15 +247,32 @@ export interface PullRequestCheckOptions {
    * answered and marks the gates not evaluated. Default false: a blocked check returns `kind: "blocked"`.
    */
   compareWhenBlocked?: boolean;
+  /**
+   * Evaluate only this shard of the touched suites' cases and stop there: the result is `kind: "shard"`, the
+   * partial base and head results, for a later check to merge (`createShardMergeEvaluation`). No comparison.
+   */
+  shard?: ShardSpec;
   /** Today, for model shutdown dates. */
   today: Date;
   toolVersion: string;
   onEvent?: (event: PullRequestCheckEvent) => void;
 }
 
-/** What a check found: nothing to evaluate, calls that could not be made, or a comparison. */
+/** What a check found: nothing to evaluate, calls that could not be made, one shard's results, or a comparison. */
 export type PullRequestCheckResult =
   | { kind: "nothing-touched"; base: string; head: LoadedConfig; changedFiles: string[] }
+  | {
+      /** With `shard`: the shard's partial results, to merge with the other shards' before comparing. */
+      kind: "shard";
+      base: string;
+      head: LoadedConfig;
+      touched: TouchedSuite[];
+      shard: ShardSpec;
+      headResult: RunResult;
+      /** Absent when no touched suite exists on base. */
+      baseResult?: RunResult;
+      blocking: PullRequestEvaluationResult["blocking"];
+    }
   | {
       kind: "blocked";
       base: string;
@@ -302,6 +330,15 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
     });
 
     const names = touched.map((s) => s.name);
+    const baseNames = names.filter((name) => baseConfig.config?.suites[name] !== undefined);
+    // Name the base's files as the head's are named, not by their temporary checkout.
+    const baseDisplayBase = path.join(worktree.dir, path.relative(root, options.displayBase));
+    const shard = options.shard
+      ? {
+          ...options.shard,
+          peers: await collectCaseIds(head, names, baseNames, baseConfigPath, baseDisplayBase),
+        }
+      : undefined;
     options.onEvent?.({ type: "evaluate", side: "head", label: `head (${headRef})` });
     const headOutcome = await options.evaluate({
       side: "head",
@@ -309,8 +346,8 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
       suites: names,
       displayBase: options.displayBase,
       git: { ref: headRef, sha: options.headSha },
+      ...(shard ? { shard } : {}),
     });
-    const baseNames = names.filter((name) => baseConfig.config?.suites[name] !== undefined);
     let baseResult: RunResult;
     let baseBlocking: PullRequestEvaluationResult["blocking"] = [];
     if (baseNames.length > 0) {
@@ -319,12 +356,22 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
         side: "base",
         configPath: baseConfigPath,
         suites: baseNames,
-        // Name the base's files as the head's are named, not by their temporary checkout.
-        displayBase: path.join(worktree.dir, path.relative(root, options.displayBase)),
+        displayBase: baseDisplayBase,
         git: { ref: base.ref, sha: base.sha },
+        ...(shard ? { shard } : {}),
       });
       baseResult = baseOutcome.result;
       baseBlocking = baseOutcome.blocking;
+    } else if (options.shard) {
+      return {
+        kind: "shard",
+        base: shortBase,
+        head,
+        touched,
+        shard: options.shard,
+        headResult: headOutcome.result,
+        blocking: headOutcome.blocking,
+      };
     } else {
       baseResult = buildEmptyRun(
         headOutcome.result.config.file,
@@ -333,6 +380,18 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
       );
     }
     const blocking = [...headOutcome.blocking, ...baseBlocking];
+    if (options.shard) {
+      return {
+        kind: "shard",
+        base: shortBase,
+        head,
+        touched,
+        shard: options.shard,
+        headResult: headOutcome.result,
+        baseResult,
+        blocking,
+      };
+    }
     if (blocking.length > 0 && !options.compareWhenBlocked) {
       return {
         kind: "blocked",
@@ -402,4 +461,145 @@ function trustedGates(
 ): GatesConfig | undefined {
   if (base.config) return base.config.gates;
   return base.problem?.includes("is not valid") ? undefined : headGates;
+}
+
+/**
+ * The case ids of the touched suites on head and on base (when its config loads), per suite: a shard is cut over
+ * their union, so a case both sides hold lands in the same shard on both and their identical calls are made once.
+ */
+async function collectCaseIds(
+  head: LoadedConfig,
+  names: readonly string[],
+  baseNames: readonly string[],
+  baseConfigPath: string,
+  baseDisplayBase: string,
+): Promise<Record<string, string[]>> {
+  const ids: Record<string, Set<string>> = {};
+  const add = (config: LoadedConfig): void => {
+    for (const suite of config.suites) {
+      if (!names.includes(suite.name)) continue;
+      const set = ids[suite.name] ?? new Set<string>();
+      for (const testCase of suite.cases) set.add(testCase.id);
+      ids[suite.name] = set;
+    }
+  };
+  add(head);
+  if (baseNames.length > 0) {
+    try {
+      add(await loadConfig(baseConfigPath, { suites: [...baseNames], displayBase: baseDisplayBase }));
+    } catch (error) {
+      // The base's own evaluation reports the problem; the shard is then cut over head's cases.
+      if (!isPromptfirstError(error)) throw error;
+    }
+  }
+  return Object.fromEntries(Object.entries(ids).map(([name, set]) => [name, [...set]]));
+}
+
+/** The file a shard's partial result of one side is written to: `head.shard-2-of-4.json`. */
+export function formatShardResultFileName(side: "head" | "base", shard: ShardSpec): string {
+  return `${side}.shard-${shard.index}-of-${shard.count}.json`;
+}
+
+const SHARD_FILE = /^(head|base)\.shard-(\d+)-of-(\d+)\.json$/;
+
+/** Partial results of a sharded check, found by `loadShardResults`. */
+export interface ShardResults {
+  /** The directories searched, as the user named them. */
+  dirs: string[];
+  head: RunResultPart[];
+  base: RunResultPart[];
+}
+
+/**
+ * Find and read the partial results the shards of a check wrote (`head.shard-i-of-n.json`,
+ * `base.shard-i-of-n.json`) in the given directories and their immediate subdirectories (where
+ * `actions/download-artifact` puts each artifact without `merge-multiple`). Each file is validated as a RunResult;
+ * a file whose name and contents disagree about its shard is refused.
+ */
+export async function loadShardResults(
+  dirs: ReadonlyArray<{ dir: string; display: string }>,
+): Promise<ShardResults> {
+  const out: ShardResults = { dirs: dirs.map((d) => d.display), head: [], base: [] };
+  const visit = async (dir: string, display: string, depth: number): Promise<void> => {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (depth > 0) return;
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new PromptfirstError(
+        code === "ENOENT" ? "FILE_NOT_FOUND" : "FILE_UNREADABLE",
+        `${display}: ${code === "ENOENT" ? "directory not found" : code === "ENOTDIR" ? "is not a directory" : `cannot be read (${code})`}: give the directory holding the shards' results (\`gate --shard\` writes them to its --out; in a workflow, download the shards' artifacts there)`,
+      );
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const file = path.join(dir, entry.name);
+      const shown = path.join(display, entry.name);
+      if (entry.isDirectory() && depth === 0) {
+        await visit(file, shown, depth + 1);
+        continue;
+      }
+      const match = SHARD_FILE.exec(entry.name);
+      if (!match || !entry.isFile()) continue;
+      const result = await loadRunResult(file, { displayPath: shown });
+      const [index, count] = [Number(match[2]), Number(match[3])];
+      if (result.shard?.index !== index || result.shard.count !== count) {
+        throw new PromptfirstError(
+          "RESULT_INVALID",
+          `${shown}: its name says shard ${index}/${count}, but it holds ${result.shard ? `shard ${result.shard.index}/${result.shard.count}` : "no shard"}: keep the names the shards wrote`,
+        );
+      }
+      out[match[1] as "head" | "base"].push({ file: shown, result });
+    }
+  };
+  for (const { dir, display } of dirs) await visit(dir, display, 0);
+  return out;
+}
+
+/**
+ * An `evaluate` for `runPullRequestCheck` that evaluates nothing: it answers each side with the merge of that
+ * side's shards (`mergeRunResults`), after checking that they are this check's: the same suites, the same commit,
+ * and the same config and files (by hash) as the config the check reads. So a merging check compares, gates,
+ * checks training data and applies the prompt-first rule exactly as an unsharded check does.
+ */
+export function createShardMergeEvaluation(
+  shards: ShardResults,
+): (request: PullRequestEvaluation) => Promise<RunResult> {
+  return async (request) => {
+    const parts = shards[request.side];
+    const where = shards.dirs.join(", ");
+    if (parts.length === 0) {
+      throw new PromptfirstError(
+        "FILE_NOT_FOUND",
+        `no ${request.side} results of shards (${request.side}.shard-i-of-n.json) in ${where}: run every shard first (\`promptfirst gate --shard i/n\`, or the Action with \`shard\`) and merge the directories they wrote (with actions/download-artifact, use merge-multiple: true)`,
+      );
+    }
+    const merged = mergeRunResults(parts);
+    const label = `the ${request.side} shards (${parts.map((p) => p.file).join(", ")})`;
+    const wanted = [...request.suites].sort();
+    const got = Object.keys(merged.suites).sort();
+    if (wanted.join("\u0000") !== got.join("\u0000")) {
+      throw new PromptfirstError(
+        "RESULT_INVALID",
+        `${label} evaluated suite(s) ${got.join(", ") || "none"}, but this check evaluates ${wanted.join(", ")}: run the shards and the merge on the same commit with the same suite options (--suite, --all, force-run)`,
+      );
+    }
+    if (merged.git?.sha !== undefined && merged.git.sha !== request.git.sha) {
+      throw new PromptfirstError(
+        "RESULT_INVALID",
+        `${label} were evaluated on commit ${merged.git.sha.slice(0, 12)}, but this check's ${request.side} is ${request.git.sha.slice(0, 12)}: merge the shards of this commit`,
+      );
+    }
+    const loaded = await loadConfig(request.configPath, {
+      suites: [...request.suites],
+      displayBase: request.displayBase,
+    });
+    if (loaded.hash !== merged.config.hash) {
+      throw new PromptfirstError(
+        "RESULT_INVALID",
+        `${label} were evaluated on config hash ${merged.config.hash}, but ${loaded.file} and its files here hash to ${loaded.hash}: the shards ran on other files (another commit, or uncommitted changes)`,
+      );
+    }
+    return merged;
+  };
 }

@@ -2,6 +2,7 @@
  * Pricing, cost and model lifecycle: prices per token from `@pydantic/genai-prices` (its bundled data only,
  * offline) under config overrides, the cost of a call, and announced model shutdowns.
  */
+export { applyBatchDiscount, BATCH_PRICE_FACTOR, BATCH_PRICE_NOTE } from "./batch.ts";
 export { computeCostUsd } from "./cost.ts";
 export { type FineTunedModelId, parseFineTunedModelId } from "./fine-tuned.ts";
 export { computeDaysLeft, type LookupLifecycleOptions, lookupLifecycle } from "./lifecycle.ts";

@@ -1,4 +1,5 @@
 import type { ModelPrice } from "../types.ts";
+import { applyBatchDiscount } from "./batch.ts";
 import { parseFineTunedModelId } from "./fine-tuned.ts";
 import { findModelPatternMatch } from "./model-pattern.ts";
 import type { PricingConfig } from "./price-config.ts";
@@ -46,6 +47,11 @@ export interface ResolvePriceOptions {
   overrides?: PricingConfig;
   /** When the call is made, for prices that change over time; the table's default is the current time. */
   at?: Date;
+  /**
+   * The call goes through a Batch API (config `provider.batch: true`): the price found (override or table) is
+   * discounted by `BATCH_PRICE_FACTOR`, and `source` says so.
+   */
+  batch?: boolean;
 }
 
 /** Read a table entry as a per-token price; undefined when it has neither an input nor an output token price. */
@@ -76,6 +82,8 @@ function toResolvedPrice(entry: TableEntry, source: string): ResolvedModelPrice 
 
 /** Resolve a model's price: config override first (exact name, then glob), then the price library for the inferred provider (and, for OpenAI fine-tuned ids like "ft:gpt-4o-mini-2024-07-18:acme::abc123", the fine-tuned inference price if the library has it, else the base model's price marked in `source`), then undefined (unknown). Self-hosted endpoints with no override -> { inputPerMTok: 0, outputPerMTok: 0, source: "self-hosted" }.
  *
+ * With `batch`, every rate is halved (`BATCH_PRICE_FACTOR`) and `source` ends with `, Batch API: 50% off`.
+ *
  * `source` starts with `config`, `genai-prices` or `self-hosted`, followed by details in parentheses. Without a
  * `baseURL` (or `provider`) the table's provider is guessed from the model name, and `source` says so; with a
  * `baseURL` the table does not know, the price is unknown unless `provider` or an override names it (OpenAI's
@@ -84,6 +92,13 @@ export function resolvePrice(
   model: string,
   options: ResolvePriceOptions = {},
 ): ResolvedModelPrice | undefined {
+  const price = resolveListPrice(model, options);
+  // A self-hosted endpoint bills nothing, batch or not.
+  return price && options.batch && price.source !== SELF_HOSTED_PROVIDER ? applyBatchDiscount(price) : price;
+}
+
+/** `resolvePrice` before any Batch API discount. */
+function resolveListPrice(model: string, options: ResolvePriceOptions): ResolvedModelPrice | undefined {
   const override = findModelPatternMatch(model, options.overrides);
   if (override) {
     const { input, output, cachedInput } = override.value;

@@ -141,6 +141,30 @@ export const suiteResultSchema = z.object({
   candidates: z.record(z.string(), candidateResultSchema),
 });
 
+/**
+ * Which shard of a sharded run a RunResult holds (`eval --shard i/n`, `gate --shard i/n`): `promptfirst merge`
+ * checks the shards against it and joins them back into one run.
+ */
+export const runShardSchema = z
+  .object({
+    /** 1-based. */
+    index: z.number().int().min(1),
+    count: z.number().int().min(1),
+    /** Per suite: how many cases the whole suite has, and the positions (0-based, in the suite's case order) of
+     * the cases this shard planned, in order. */
+    suites: z.record(
+      z.string(),
+      z.object({
+        total: z.number().int().min(0),
+        positions: z.array(z.number().int().min(0)),
+      }),
+    ),
+  })
+  .refine((shard) => shard.index <= shard.count, {
+    message: "the shard index must not exceed the shard count",
+    path: ["index"],
+  });
+
 /** The file `promptfirst eval --out` writes and `compare` reads back. */
 export const runResultSchema = z.object({
   schemaVersion: z.literal(RUN_RESULT_SCHEMA_VERSION),
@@ -165,6 +189,8 @@ export const runResultSchema = z.object({
     durationMs: z.number().min(0),
   }),
   warnings: z.array(z.string()),
+  /** Present only on one shard's partial result; a merged or unsharded run has none. */
+  shard: runShardSchema.optional(),
 });
 
 export type SampleResult = z.infer<typeof sampleResultSchema>;
@@ -173,3 +199,4 @@ export type CandidateSummary = z.infer<typeof candidateSummarySchema>;
 export type CandidateResult = z.infer<typeof candidateResultSchema>;
 export type SuiteResult = z.infer<typeof suiteResultSchema>;
 export type RunResult = z.infer<typeof runResultSchema>;
+export type RunShard = z.infer<typeof runShardSchema>;

@@ -35,6 +35,15 @@ export interface RunProgress {
   etaMs: number | null;
 }
 
+/** One finished case of one candidate, as `onCase` receives it. */
+export interface CaseRecord {
+  suite: string;
+  candidate: string;
+  /** The case's position among the suite's cases (its place in the RunResult). */
+  position: number;
+  case: CaseResult;
+}
+
 /** What `runEval` needs from the shell: how to reach endpoints, the cache, and where to report progress. */
 export interface RunEvalOptions {
   /** Build the provider for a resolved endpoint (the shell reads the API key from the environment). */
@@ -48,6 +57,18 @@ export interface RunEvalOptions {
   /** Looks up lifecycle facts from the endpoint (e.g. OpenAI's models endpoint `shutdown_date`). */
   fetchLifecycle?: (model: string, endpoint: ResolvedProvider) => Promise<ModelLifecycle | undefined>;
   onProgress?: (progress: RunProgress) => void;
+  /**
+   * Called with each case of each candidate as soon as all its samples are in (in completion order), so a shell
+   * can stream results to disk. The run waits for the returned promise: a slow writer slows the run down rather
+   * than piling results up in memory.
+   */
+  onCase?: (record: CaseRecord) => void | Promise<void>;
+  /**
+   * Keep every case, with its outputs and scores, in the RunResult (default true). False keeps only what the
+   * summaries read (scores, costs, latencies) and returns candidates with `cases: []`: for runs too large to
+   * hold, whose cases the shell streams through `onCase`.
+   */
+  keepCases?: boolean;
   signal?: AbortSignal;
   retry?: Partial<RetryPolicy>;
   toolVersion: string;
@@ -78,12 +99,14 @@ export async function runEval(
   });
   const endpoints = new Map<string, Endpoint>();
   const endpointFor = (resolved: ResolvedProvider): Endpoint => {
-    const id = `${resolved.type}:${resolved.baseURL}`;
+    // A Batch API endpoint and a direct one on the same URL are separate endpoints.
+    const id = `${resolved.type}:${resolved.baseURL}${resolved.batch ? ":batch" : ""}`;
     let endpoint = endpoints.get(id);
     if (!endpoint) {
       endpoint = {
         provider: options.createProvider(resolved),
-        concurrency: options.concurrency ?? resolved.concurrency,
+        // A batch's "concurrency" is how many requests one batch holds: `--concurrency` must not cut it up.
+        concurrency: resolved.batch ? resolved.concurrency : (options.concurrency ?? resolved.concurrency),
         timeoutMs: resolved.timeoutMs,
         maxRetries: resolved.maxRetries,
       };
@@ -94,10 +117,10 @@ export async function runEval(
   const overrides = config.config.pricing;
   const warnings: string[] = [];
   const priceCache = new Map<string, ModelPrice | undefined>();
-  const priceOf = (model: string, baseURL: string): ModelPrice | undefined => {
-    const id = `${baseURL} ${model}`;
+  const priceOf = (model: string, baseURL: string, batch = false): ModelPrice | undefined => {
+    const id = `${baseURL} ${model}${batch ? " batch" : ""}`;
     if (!priceCache.has(id)) {
-      const price = resolvePrice(model, { baseURL, overrides });
+      const price = resolvePrice(model, { baseURL, overrides, batch });
       priceCache.set(id, price);
       if (!price) {
         warnings.push(
@@ -143,26 +166,40 @@ export async function runEval(
       {
         suite: s,
         candidates: new Map(s.candidates.map((c) => [c.name, c])),
-        cases: new Map(s.cases.map((c) => [c.id, c])),
+        positions: new Map(s.cases.map((c, i) => [c.id, i])),
       },
     ]),
   );
-  const samples = new Map<PlannedCall, SampleResult>();
+  const collector = new CaseCollector(options);
+  const runCall = async (call: PlannedCall): Promise<void> => {
+    const { suite, candidates, positions } = lookup.get(call.suite)!;
+    const candidate = candidates.get(call.candidate)!;
+    const position = positions.get(call.caseId)!;
+    const sample = await evaluateCall(call, suite.cases[position]!, suiteScorers.get(suite.name)!, {
+      executor,
+      endpoint: endpointFor(candidate.provider),
+      price: priceOf(candidate.model!, candidate.provider.baseURL, candidate.provider.batch),
+    });
+    done++;
+    if (sample.status === "error") errors++;
+    report();
+    await collector.add(suite, candidate, position, sample);
+  };
+  // A bounded pool per endpoint, not one pending promise per call: a 100k-case run must not hold 100k
+  // suspended calls. Twice the endpoint's concurrency keeps it saturated while cache hits and duplicates
+  // (answered without a slot) pass through.
+  const queues = new Map<Endpoint, PlannedCall[]>();
+  for (const call of plan.calls) {
+    const candidate = lookup.get(call.suite)!.candidates.get(call.candidate)!;
+    const endpoint = endpointFor(candidate.provider);
+    const queue = queues.get(endpoint) ?? [];
+    queue.push(call);
+    queues.set(endpoint, queue);
+  }
   await Promise.all(
-    plan.calls.map(async (call) => {
-      const { suite, candidates, cases } = lookup.get(call.suite)!;
-      const candidate = candidates.get(call.candidate)!;
-      const testCase = cases.get(call.caseId)!;
-      const sample = await evaluateCall(call, testCase, suiteScorers.get(suite.name)!, {
-        executor,
-        endpoint: endpointFor(candidate.provider),
-        price: priceOf(candidate.model!, candidate.provider.baseURL),
-      });
-      samples.set(call, sample);
-      done++;
-      if (sample.status === "error") errors++;
-      report();
-    }),
+    [...queues].map(([endpoint, queue]) =>
+      runPool(queue, Math.max(1, Math.min(queue.length, endpoint.concurrency * 2)), runCall),
+    ),
   );
 
   // The answers are in hand: a cache that cannot be written costs later hits, never this run's result.
@@ -173,19 +210,12 @@ export async function runEval(
   const suites: Record<string, SuiteResult> = {};
   for (const suite of config.suites) {
     const scorerNames = suiteScorers.get(suite.name)!.map((scorer) => scorer.name);
-    suites[suite.name] = assembleSuite(suite, scorerNames, plan, samples, priceOf, lifecycles);
+    suites[suite.name] = await assembleSuite(suite, scorerNames, collector, priceOf, lifecycles);
   }
 
-  const allSamples = [...samples.values()];
-  warnings.push(...describeScorerFailures(plan, samples));
+  warnings.push(...collector.describeScorerFailures());
   // A failed call bills nothing; only an answered call at an unknown price makes the spend unknown.
-  const spentKnown = allSamples.every(
-    (s) => s.status === "error" || s.cached || (s.costUsd !== null && s.judgeCostUsd !== null),
-  );
-  const spent = allSamples.reduce(
-    (sum, s) => sum + (s.cached ? 0 : (s.costUsd ?? 0)) + (s.judgeCostUsd ?? 0),
-    0,
-  );
+  const { spentKnown, spent } = collector;
   for (const skip of plan.skipped) {
     warnings.push(`suite "${skip.suite}", candidate "${skip.candidate}" was not evaluated: ${skip.reason}`);
   }
@@ -278,7 +308,7 @@ function createJudge(
   config: LoadedConfig,
   executor: RequestExecutor,
   endpointFor: (resolved: ResolvedProvider) => Endpoint,
-  priceOf: (model: string, baseURL: string) => ModelPrice | undefined,
+  priceOf: (model: string, baseURL: string, batch?: boolean) => ModelPrice | undefined,
   stats: { calls: number },
 ): JudgeCall {
   return async (req) => {
@@ -301,7 +331,7 @@ function createJudge(
     const costUsd = outcome.cached
       ? 0
       : usage
-        ? computeCostUsd(usage, priceOf(model, provider.baseURL))
+        ? computeCostUsd(usage, priceOf(model, provider.baseURL, provider.batch))
         : null;
     return usage
       ? { ok: true, output: outcome.response.output, usage, costUsd }
@@ -343,44 +373,17 @@ async function collectLifecycles(
   return out;
 }
 
-function assembleSuite(
+async function assembleSuite(
   suite: LoadedSuite,
   scorerNames: string[],
-  plan: RunPlan,
-  samples: Map<PlannedCall, SampleResult>,
-  priceOf: (model: string, baseURL: string) => ModelPrice | undefined,
+  collector: CaseCollector,
+  priceOf: (model: string, baseURL: string, batch?: boolean) => ModelPrice | undefined,
   lifecycles: Map<LoadedCandidate, ModelLifecycle>,
-): SuiteResult {
-  const byCandidateCase = new Map<string, SampleResult[]>();
-  for (const call of plan.calls) {
-    if (call.suite !== suite.name) continue;
-    const sample = samples.get(call);
-    if (!sample) continue;
-    const id = `${call.candidate}\u0000${call.caseId}`;
-    const list = byCandidateCase.get(id) ?? [];
-    list.push(sample);
-    byCandidateCase.set(id, list);
-  }
+): Promise<SuiteResult> {
   const candidates: Record<string, CandidateResult> = {};
   for (const candidate of suite.candidates) {
-    const cases: CaseResult[] = [];
-    if (!candidate.skipReason) {
-      for (const testCase of suite.cases) {
-        const caseSamples = (byCandidateCase.get(`${candidate.name}\u0000${testCase.id}`) ?? []).sort(
-          (a, b) => a.sample - b.sample,
-        );
-        const result: CaseResult = {
-          id: testCase.id,
-          vars: testCase.vars,
-          samples: caseSamples,
-          ...summarizeCase(caseSamples),
-        };
-        if (testCase.expected !== undefined) result.expected = testCase.expected;
-        if (testCase.cluster !== undefined) result.cluster = testCase.cluster;
-        if (testCase.source !== undefined) result.source = testCase.source;
-        cases.push(result);
-      }
-    }
+    // A candidate that planned no call (e.g. no model) still lists its cases, unscored.
+    const cases = candidate.skipReason ? [] : await collector.finish(suite, candidate);
     const entry: CandidateResult = {
       name: candidate.name,
       kind: candidate.kind,
@@ -394,7 +397,7 @@ function assembleSuite(
           .slice(0, 12),
       },
       summary: summarizeCandidate(cases),
-      cases,
+      cases: collector.keepCases ? cases : [],
     };
     if (candidate.model) entry.model = candidate.model;
     if (candidate.skipReason) entry.skipped = candidate.skipReason;
@@ -403,7 +406,7 @@ function assembleSuite(
       entry.fineTune = fineTune;
     }
     if (candidate.model) {
-      const price = priceOf(candidate.model, candidate.provider.baseURL);
+      const price = priceOf(candidate.model, candidate.provider.baseURL, candidate.provider.batch);
       if (price) entry.price = price;
     }
     const lifecycle = lifecycles.get(candidate);
@@ -424,20 +427,146 @@ function assembleSuite(
   return result;
 }
 
-/** One warning per suite and scorer that failed to score (a judge call that failed, a custom scorer that threw). */
-function describeScorerFailures(plan: RunPlan, samples: Map<PlannedCall, SampleResult>): string[] {
-  const failures = new Map<string, { count: number; reason: string }>();
-  for (const call of plan.calls) {
-    for (const score of samples.get(call)?.scores ?? []) {
-      if (score.metadata?.error !== true) continue;
-      const key = `${call.suite}\u0000${score.name}`;
-      const entry = failures.get(key) ?? { count: 0, reason: score.reason };
-      entry.count++;
-      failures.set(key, entry);
-    }
+/** Run `worker` over `items`, at most `width` at a time, starting them in order. */
+async function runPool<T>(
+  items: readonly T[],
+  width: number,
+  worker: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await worker(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: width }, lane));
+}
+
+interface CandidateSlot {
+  /** Samples of cases still waiting for the rest of their samples, by case position. */
+  pending: Map<number, SampleResult[]>;
+  /** Finished cases by position: whole, or reduced to what the summary reads. */
+  cases: CaseResult[];
+}
+
+/**
+ * Gathers samples into cases as they finish: a case is complete when all `repeat` samples are in; it is then
+ * handed to `onCase` and kept whole, or reduced to what the candidate's summary reads. Spend and scorer failures
+ * are counted on the way, so nothing needs every sample at the end.
+ */
+class CaseCollector {
+  readonly keepCases: boolean;
+  spentKnown = true;
+  spent = 0;
+  readonly #onCase: RunEvalOptions["onCase"];
+  readonly #slots = new Map<LoadedCandidate, CandidateSlot>();
+  readonly #scorerFailures = new Map<string, { count: number; reason: string }>();
+
+  constructor(options: Pick<RunEvalOptions, "keepCases" | "onCase">) {
+    this.keepCases = options.keepCases ?? true;
+    this.#onCase = options.onCase;
   }
-  return [...failures].map(([key, { count, reason }]) => {
-    const [suite, scorer] = key.split("\u0000");
-    return `suite "${suite}": scorer "${scorer}" could not score ${count} sample(s), which count as 0: ${reason}`;
-  });
+
+  async add(
+    suite: LoadedSuite,
+    candidate: LoadedCandidate,
+    position: number,
+    sample: SampleResult,
+  ): Promise<void> {
+    // A failed call bills nothing; only an answered call at an unknown price makes the spend unknown.
+    const priced = sample.status === "error" || sample.cached || sample.costUsd !== null;
+    if (!priced || sample.judgeCostUsd === null) this.spentKnown = false;
+    this.spent += (sample.cached ? 0 : (sample.costUsd ?? 0)) + (sample.judgeCostUsd ?? 0);
+    for (const score of sample.scores) {
+      if (score.metadata?.error !== true) continue;
+      const key = `${suite.name}\u0000${score.name}`;
+      const entry = this.#scorerFailures.get(key) ?? { count: 0, reason: score.reason };
+      entry.count++;
+      this.#scorerFailures.set(key, entry);
+    }
+    const slot = this.#slot(candidate);
+    const samples = slot.pending.get(position) ?? [];
+    samples.push(sample);
+    if (samples.length < suite.repeat) {
+      slot.pending.set(position, samples);
+      return;
+    }
+    slot.pending.delete(position);
+    await this.#complete(suite, candidate, slot, position, samples);
+  }
+
+  /** The candidate's cases in suite order; a case that planned no call is completed with no samples. */
+  async finish(suite: LoadedSuite, candidate: LoadedCandidate): Promise<CaseResult[]> {
+    const slot = this.#slot(candidate);
+    for (let position = 0; position < suite.cases.length; position++) {
+      if (slot.cases[position]) continue;
+      const samples = slot.pending.get(position) ?? [];
+      slot.pending.delete(position);
+      await this.#complete(suite, candidate, slot, position, samples);
+    }
+    return slot.cases;
+  }
+
+  /** One warning per suite and scorer that failed to score (a judge call that failed, a custom scorer that threw). */
+  describeScorerFailures(): string[] {
+    return [...this.#scorerFailures].map(([key, { count, reason }]) => {
+      const [suite, scorer] = key.split("\u0000");
+      return `suite "${suite}": scorer "${scorer}" could not score ${count} sample(s), which count as 0: ${reason}`;
+    });
+  }
+
+  #slot(candidate: LoadedCandidate): CandidateSlot {
+    let slot = this.#slots.get(candidate);
+    if (!slot) {
+      slot = { pending: new Map(), cases: [] };
+      this.#slots.set(candidate, slot);
+    }
+    return slot;
+  }
+
+  async #complete(
+    suite: LoadedSuite,
+    candidate: LoadedCandidate,
+    slot: CandidateSlot,
+    position: number,
+    unordered: SampleResult[],
+  ): Promise<void> {
+    const testCase = suite.cases[position]!;
+    const samples = unordered.sort((a, b) => a.sample - b.sample);
+    const result: CaseResult = { id: testCase.id, vars: testCase.vars, samples, ...summarizeCase(samples) };
+    if (testCase.expected !== undefined) result.expected = testCase.expected;
+    if (testCase.cluster !== undefined) result.cluster = testCase.cluster;
+    if (testCase.source !== undefined) result.source = testCase.source;
+    await this.#onCase?.({ suite: suite.name, candidate: candidate.name, position, case: result });
+    slot.cases[position] = this.keepCases ? result : reduceForSummary(result);
+  }
+}
+
+/** What `summarizeCandidate` reads of a case, and nothing more: outputs, scores and inputs are dropped. */
+function reduceForSummary(c: CaseResult): CaseResult {
+  const reduced: CaseResult = {
+    id: c.id,
+    vars: {},
+    samples: c.samples.map((s) => {
+      const sample: SampleResult = {
+        sample: s.sample,
+        status: s.status,
+        output: null,
+        scores: [],
+        score: s.score,
+        pass: s.pass,
+        costUsd: s.costUsd,
+        judgeCostUsd: s.judgeCostUsd,
+        latencyMs: s.latencyMs,
+        cached: s.cached,
+        attempts: s.attempts,
+      };
+      if (s.usage) sample.usage = s.usage;
+      return sample;
+    }),
+    score: c.score,
+    passRate: c.passRate,
+    pass: c.pass,
+    status: c.status,
+  };
+  if (c.cluster !== undefined) reduced.cluster = c.cluster;
+  return reduced;
 }
