@@ -76,6 +76,22 @@ describe("promptfirst CLI", () => {
       ["color", false],
     ]);
     expect(candidate.summary.meanScore).toBeCloseTo(2 / 3, 10);
+    // Each case was also streamed, as it finished, to the JSONL file beside the results file.
+    expect(run.stderr).toContain(
+      `results written to out/run.json (each case as it finished: out/run.cases.jsonl)`,
+    );
+    const streamed = (await readFile(path.join(dir, "out/run.cases.jsonl"), "utf8"))
+      .trimEnd()
+      .split("\n")
+      .map(
+        (line) => JSON.parse(line) as { suite: string; candidate: string; position: number; case: unknown },
+      );
+    expect(streamed.map((r) => [r.suite, r.candidate, r.position]).sort()).toEqual([
+      ["qa", "one-word", 0],
+      ["qa", "one-word", 1],
+      ["qa", "one-word", 2],
+    ]);
+    for (const record of streamed) expect(record.case).toEqual(candidate.cases[record.position]);
   });
 
   it("answers a second run from the cache and makes no requests", async () => {
