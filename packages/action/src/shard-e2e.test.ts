@@ -116,7 +116,13 @@ describe("the bundled Action sharded over a matrix, then merged", () => {
       expect(run.stdout).toContain(`shard ${shard}/4: 15 of 60 case(s)`);
       expect(run.summary).toContain(`## promptfirst: shard ${shard}/4 evaluated`);
       const files = (await readdir(path.join(repo.dir, `.promptfirst/shard-${shard}`))).sort();
-      expect(files).toEqual([`base.shard-${shard}-of-4.json`, `head.shard-${shard}-of-4.json`]);
+      // Each partial result, and the cases it streamed as they finished.
+      expect(files).toEqual([
+        `base.shard-${shard}-of-4.cases.jsonl`,
+        `base.shard-${shard}-of-4.json`,
+        `head.shard-${shard}-of-4.cases.jsonl`,
+        `head.shard-${shard}-of-4.json`,
+      ]);
     }
     expect(ours()).toHaveLength(0);
 
