@@ -3,6 +3,7 @@ import { runCheckDataFromArgs } from "./commands/check-data.ts";
 import { runCompareFromArgs } from "./commands/compare.ts";
 import { parseShardFlag, runEvalCommand } from "./commands/eval.ts";
 import { runGateFromArgs } from "./commands/gate.ts";
+import { runInitFromArgs } from "./commands/init.ts";
 import { runMergeFromArgs } from "./commands/merge.ts";
 import { runReportFromArgs } from "./commands/report.ts";
 import { type CliIO, SecretRedactor } from "./io.ts";
@@ -17,6 +18,7 @@ const HELP = `promptfirst ${VERSION} — prompt first: measure prompts and fine-
 Usage: promptfirst <command> [options]
 
 Commands:
+  init        Start a project: promptfirst.yaml, a prompt, cases, and the pull-request workflow
   eval        Evaluate the config's suites and write a RunResult
   compare     Compare two RunResults (base, head) and judge the quality, cost and errors gates
   gate        Evaluate base and head of the suites a change touches, compare, and apply the gates
@@ -131,6 +133,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return await runReportFromArgs(rest, io, redactor);
       case "merge":
         return await runMergeFromArgs(rest, io, redactor);
+      case "init":
+        return await runInitFromArgs(rest, io);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -7,7 +7,7 @@ export class UsageError extends Error {
 }
 
 /** Commands that have their own `--help`. */
-const COMMANDS = new Set(["eval", "compare", "gate", "check-data", "report", "merge"]);
+const COMMANDS = new Set(["init", "eval", "compare", "gate", "check-data", "report", "merge"]);
 
 /**
  * The one place a user mistake becomes output: a usage error or a PromptfirstError is printed as one clear
