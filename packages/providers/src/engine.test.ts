@@ -371,7 +371,8 @@ suites:
     const cache = new FileCache(cacheDir);
     const second = await evaluate(config, baseOptions(server, { cache }));
     expect(server.stats.requests).toBe(0);
-    expect(second.stats).toMatchObject({ requests: 0, cacheHits: 30, deduplicated: 30, errors: 0 });
+    // Both twins' identical calls are cache hits: a writable cache answers them, so the run keeps no answer itself.
+    expect(second.stats).toMatchObject({ requests: 0, cacheHits: 60, deduplicated: 0, errors: 0 });
     expect(scoresOf(second)).toEqual(scoresOf(first));
     expect(candidateOf(second, "sums", "twin-a").cases.every((c) => c.samples[0]!.cached)).toBe(true);
     expect(cache.corrupt).toBe(0);
@@ -384,12 +385,10 @@ suites:
       baseOptions(server, { cache: new FileCache(cacheDir) }),
     );
     expect(server.stats.completions).toBe(30);
-    expect(repeated.stats).toMatchObject({
-      plannedCalls: 120,
-      cacheHits: 30,
-      requests: 30,
-      deduplicated: 60,
-    });
+    expect(repeated.stats).toMatchObject({ plannedCalls: 120, requests: 30 });
+    // The other 90 calls are answered without a request: by the cache, or by the identical call in flight
+    // (which of the two depends on timing).
+    expect(repeated.stats.cacheHits + repeated.stats.deduplicated).toBe(90);
     const samples = candidateOf(repeated, "sums", "twin-a").cases[1]!.samples;
     expect(samples.map((s) => [s.sample, s.output])).toEqual([
       [0, "4"],

@@ -306,6 +306,76 @@ describe("OpenAIProvider.complete", () => {
   });
 });
 
+describe("OpenAIProvider.completeWithin (the SDK's timer bounds each attempt)", () => {
+  it("answers as complete does", async () => {
+    const server = await start({ apiKey: "sk-test" });
+    const provider = new OpenAIProvider({ baseURL: server.baseURL, apiKey: "sk-test" });
+    expect(provider.timesAttempts).toBe(true);
+    // Twice: the auth header, built once per client, is sent with every request.
+    for (let i = 0; i < 2; i++) {
+      const response = await provider.completeWithin(makeRequest(server.baseURL), { timeoutMs: 10_000 });
+      expect(response).toMatchObject({ ok: true, output: "echo: Capital of France?" });
+    }
+    expect(server.stats.completions).toBe(2);
+  });
+
+  it("fails a request that outlives timeoutMs as a retryable timeout, naming the limit", async () => {
+    const server = await start({ latencyMs: 60_000 });
+    const provider = new OpenAIProvider({ baseURL: server.baseURL });
+    const started = performance.now();
+    const response = await provider.completeWithin(makeRequest(server.baseURL), { timeoutMs: 150 });
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(response).toEqual({
+      ok: false,
+      error: { kind: "timeout", message: "no answer within 150 ms", retryable: true },
+    });
+    expect(server.stats.requests).toBe(1);
+    expect(server.stats.completions).toBe(0);
+  });
+
+  it("stops at once when its signal aborts, and says it was aborted", async () => {
+    const server = await start({ latencyMs: 60_000 });
+    const provider = new OpenAIProvider({ baseURL: server.baseURL });
+    const controller = new AbortController();
+    const pending = provider.completeWithin(makeRequest(server.baseURL), {
+      timeoutMs: 60_000,
+      signal: controller.signal,
+    });
+    while (server.stats.inFlight === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    controller.abort();
+    expect(await pending).toEqual({
+      ok: false,
+      error: { kind: "timeout", message: "the request was aborted", retryable: true },
+    });
+    expect(server.stats.completions).toBe(0);
+  });
+
+  it("leaves the timing to the executor with a custom fetch, which may answer before its body arrives", () => {
+    const provider = new OpenAIProvider({ baseURL: "http://localhost:1/v1", fetch: recordingFetch().fetch });
+    expect(provider.timesAttempts).toBe(false);
+  });
+
+  it("hands the transport the SDK's headers as a plain record", async () => {
+    const server = await start({ apiKey: "sk-test" });
+    let given: unknown;
+    const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
+      given = init?.headers;
+      return fetch(input, init);
+    }) as typeof fetch;
+    const provider = new OpenAIProvider({ baseURL: server.baseURL, apiKey: "sk-test", fetch: fetchFn });
+    const response = await provider.complete(makeRequest(server.baseURL), { signal: signal() });
+    expect(response.ok).toBe(true);
+    expect(Object.getPrototypeOf(given)).toBe(Object.prototype);
+    expect(given).toMatchObject({
+      authorization: "Bearer sk-test",
+      "content-type": "application/json",
+      accept: "application/json",
+      // The SDK's own User-Agent, not the name of the provider's subclass of its client.
+      "user-agent": expect.stringMatching(/^OpenAI\/JS \d/),
+    });
+  });
+});
+
 describe("OpenAIProvider.fetchLifecycle", () => {
   it("reads shutdown_date from GET /models/{id}", async () => {
     const server = await start({

@@ -2,10 +2,11 @@ import {
   inferProviderFromBaseURL,
   type ModelLifecycle,
   type ModelRequest,
-  type Provider,
   type ProviderError,
   type ProviderResponse,
   SELF_HOSTED_PROVIDER,
+  type SelfTimedProvider,
+  timeoutError,
   type Usage,
 } from "@promptfirst/core";
 import OpenAI from "openai";
@@ -18,6 +19,36 @@ function getSharedFetch(): typeof fetch {
   sharedFetch ??= createNodeHttpFetch();
   return sharedFetch;
 }
+
+/**
+ * The official client, with two of its documented hooks put to use to spare per-request work: the auth header
+ * (the same key for every request) is built once, and each request's `Headers` becomes a plain record before
+ * the SDK copies it for its log line and the transport copies it again.
+ */
+class OpenAIClient extends OpenAI {
+  #auth: ReturnType<OpenAI["authHeaders"]> | undefined;
+
+  protected override authHeaders(
+    options: Parameters<OpenAI["authHeaders"]>[0],
+  ): ReturnType<OpenAI["authHeaders"]> {
+    // The key is a string fixed at construction (never a function the SDK calls again).
+    this.#auth ??= super.authHeaders(options);
+    return this.#auth;
+  }
+
+  protected override async prepareRequest(request: RequestInit): Promise<void> {
+    const headers = request.headers;
+    if (headers instanceof Headers) {
+      const record: Record<string, string> = {};
+      headers.forEach((value, name) => {
+        record[name] = value;
+      });
+      request.headers = record;
+    }
+  }
+}
+// The SDK names itself in the User-Agent after its constructor: keep sending "OpenAI/JS <version>".
+Object.defineProperty(OpenAIClient, "name", { value: OpenAI.name });
 
 /** How to reach one OpenAI-compatible endpoint. */
 export interface OpenAIProviderOptions {
@@ -207,13 +238,20 @@ function firstLine(text: string): string {
  * Together, Fireworks, OpenRouter, Ollama, vLLM…), on the official `openai` SDK. The SDK's own retries are off:
  * promptfirst's runner retries, so every attempt is counted and bounded by the run's concurrency.
  */
-export class OpenAIProvider implements Provider {
+export class OpenAIProvider implements SelfTimedProvider {
   readonly id: string;
-  readonly #client: OpenAI | undefined;
+  /**
+   * The SDK's own timer bounds a whole attempt (`completeWithin`) with the default transport, which hands the
+   * SDK a response whose body has arrived in full; a custom `fetch` may answer before its body has, so then the
+   * executor times `complete` itself.
+   */
+  readonly timesAttempts: boolean;
+  readonly #client: OpenAIClient | undefined;
   readonly #missingKey: string | undefined;
 
   constructor(options: OpenAIProviderOptions) {
     this.id = `openai:${options.baseURL}`;
+    this.timesAttempts = options.fetch === undefined;
     const apiKey = options.apiKey ?? (isLocalEndpoint(options.baseURL) ? "not-needed" : undefined);
     if (!apiKey) {
       this.#missingKey = `no API key for ${options.baseURL}: set the environment variable ${options.apiKeyEnv ?? "OPENAI_API_KEY"} (in a workflow, from a secret)`;
@@ -229,11 +267,37 @@ export class OpenAIProvider implements Provider {
     };
     if (options.apiVersion) clientOptions.defaultQuery = { "api-version": options.apiVersion };
     clientOptions.fetch = options.fetch ?? getSharedFetch();
-    this.#client = new OpenAI(clientOptions);
+    this.#client = new OpenAIClient(clientOptions);
   }
 
-  /** Send one chat completion request. */
-  async complete(request: ModelRequest, options: { signal: AbortSignal }): Promise<ProviderResponse> {
+  /** Send one chat completion request; `signal` stops it. */
+  complete(request: ModelRequest, options: { signal: AbortSignal }): Promise<ProviderResponse> {
+    return this.#complete(request, { signal: options.signal }, undefined);
+  }
+
+  /**
+   * Send one chat completion request, bounded by the SDK's own timer: an answer that has not arrived within
+   * `timeoutMs` fails as a retryable `timeout`. One timer and one `AbortController` per attempt (the SDK's),
+   * where the executor would add its own of each.
+   */
+  completeWithin(
+    request: ModelRequest,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<ProviderResponse> {
+    // The SDK takes a whole number of milliseconds (and reports it to the endpoint in seconds).
+    const timeout = Math.max(1, Math.ceil(options.timeoutMs));
+    return this.#complete(
+      request,
+      options.signal ? { timeout, signal: options.signal } : { timeout },
+      options.timeoutMs,
+    );
+  }
+
+  async #complete(
+    request: ModelRequest,
+    requestOptions: OpenAI.RequestOptions,
+    timeoutMs: number | undefined,
+  ): Promise<ProviderResponse> {
     if (!this.#client) {
       return { ok: false, error: { kind: "no_api_key", message: this.#missingKey!, retryable: false } };
     }
@@ -245,8 +309,12 @@ export class OpenAIProvider implements Provider {
         ...request.params,
         stream: false,
       } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
-      raw = await this.#client.chat.completions.create(body, { signal: options.signal });
+      raw = await this.#client.chat.completions.create(body, requestOptions);
     } catch (error) {
+      // The SDK's timer fired (its abort of the request, not the caller's): say which timeout it was.
+      if (timeoutMs !== undefined && error instanceof OpenAI.APIConnectionTimeoutError) {
+        return timeoutError(timeoutMs);
+      }
       return { ok: false, error: toProviderError(error) };
     }
     // The common, well-formed answer is checked by hand (the same rules as the schema); anything else goes

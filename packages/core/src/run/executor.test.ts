@@ -8,7 +8,13 @@ import type {
   ResponseCache,
   StoredResponse,
 } from "../types.ts";
-import { type Endpoint, type ExecutorOptions, RequestExecutor } from "./executor.ts";
+import {
+  type Endpoint,
+  type ExecutorOptions,
+  RequestExecutor,
+  type SelfTimedProvider,
+  timeoutError,
+} from "./executor.ts";
 
 type Answer = (request: ModelRequest, call: number, signal: AbortSignal) => Promise<ProviderResponse>;
 
@@ -364,6 +370,33 @@ describe("RequestExecutor: deduplication", () => {
     expect(provider.calls).toHaveLength(1);
   });
 
+  it("leaves a finished answer to a writable cache rather than keep it for the run", async () => {
+    const provider = scripted(OK);
+    const cache = new MemoryCache();
+    const executor = new RequestExecutor({ ...fakeTime().options, cache });
+    const request = makeRequest();
+    const key = computeRequestKey(request);
+    await executor.execute(key, request, endpointOf(provider));
+    await yieldTurn();
+    const again = await executor.execute(key, request, endpointOf(provider));
+    expect(again).toMatchObject({ ok: true, cached: true, response: { output: "Paris" } });
+    expect(provider.calls).toHaveLength(1);
+    // Answered by the cache, not by an answer the executor kept.
+    expect(executor.stats).toMatchObject({ requests: 1, cacheHits: 1, deduplicated: 0 });
+
+    // A read-only cache cannot answer it later: the executor keeps the answer then.
+    const readOnly = new RequestExecutor({
+      ...fakeTime().options,
+      cache: new MemoryCache(),
+      cacheReadOnly: true,
+    });
+    await readOnly.execute(key, request, endpointOf(provider));
+    await yieldTurn();
+    await readOnly.execute(key, request, endpointOf(provider));
+    expect(provider.calls).toHaveLength(2);
+    expect(readOnly.stats).toMatchObject({ requests: 1, cacheHits: 0, deduplicated: 1 });
+  });
+
   it("tries a failed request again when it is asked for again", async () => {
     const provider = scripted(fail("bad_request", false, { status: 400 }), OK);
     const executor = new RequestExecutor(fakeTime().options);
@@ -604,5 +637,116 @@ describe("RequestExecutor: abort", () => {
     const outcome = await executor.execute("k", makeRequest(), endpointOf(provider, { maxRetries: 3 }));
     expect(outcome).toMatchObject({ ok: false, attempts: 1 });
     expect(provider.calls).toHaveLength(1);
+  });
+});
+
+describe("RequestExecutor: providers that time their own attempts", () => {
+  type Seen = { timeoutMs: number; signal: AbortSignal | undefined };
+
+  /** A provider that bounds its attempts itself (as OpenAIProvider does with the SDK's timer). */
+  class SelfTimedFake implements SelfTimedProvider {
+    readonly id = "fake:self-timed";
+    readonly seen: Seen[] = [];
+    completeCalls = 0;
+    constructor(
+      readonly timesAttempts: boolean,
+      readonly answer: (seen: Seen, call: number) => Promise<ProviderResponse>,
+    ) {}
+
+    async complete(): Promise<ProviderResponse> {
+      this.completeCalls++;
+      return OK;
+    }
+
+    completeWithin(
+      _request: ModelRequest,
+      options: { timeoutMs: number; signal?: AbortSignal },
+    ): Promise<ProviderResponse> {
+      const seen = { timeoutMs: options.timeoutMs, signal: options.signal };
+      this.seen.push(seen);
+      return this.answer(seen, this.seen.length - 1);
+    }
+  }
+
+  it("hands it the endpoint's timeout and no signal of its own when the run has none", async () => {
+    const provider = new SelfTimedFake(true, async () => OK);
+    const outcome = await new RequestExecutor(fakeTime().options).execute(
+      "k",
+      makeRequest(),
+      endpointOf(provider, { timeoutMs: 1_234 }),
+    );
+    expect(outcome).toMatchObject({ ok: true, attempts: 1 });
+    expect(provider.seen).toEqual([{ timeoutMs: 1_234, signal: undefined }]);
+    expect(provider.completeCalls).toBe(0);
+  });
+
+  it("retries its timeouts with backoff like any retryable failure", async () => {
+    const time = fakeTime();
+    const provider = new SelfTimedFake(true, async (_seen, call) => (call < 2 ? timeoutError(15) : OK));
+    const executor = new RequestExecutor(time.options);
+    const outcome = await executor.execute("k", makeRequest(), endpointOf(provider, { timeoutMs: 15 }));
+    expect(outcome).toMatchObject({ ok: true, attempts: 3 });
+    expect(time.delays).toHaveLength(2);
+    expect(executor.stats.retries).toBe(2);
+
+    const failing = new SelfTimedFake(true, async () => timeoutError(15));
+    const failed = await new RequestExecutor(fakeTime().options).execute(
+      "k",
+      makeRequest(),
+      endpointOf(failing, { timeoutMs: 15, maxRetries: 1 }),
+    );
+    expect(failed).toMatchObject({
+      ok: false,
+      error: { kind: "timeout", message: "no answer within 15 ms", retryable: true },
+      attempts: 2,
+    });
+  });
+
+  it("hands it a signal per attempt, not the run's, which the run's abort aborts", async () => {
+    const controller = new AbortController();
+    const provider = new SelfTimedFake(
+      true,
+      (seen) =>
+        new Promise((resolve) => {
+          seen.signal?.addEventListener("abort", () =>
+            resolve(fail("timeout", true, { message: "the request was aborted" })),
+          );
+          setTimeout(() => controller.abort(), 1);
+        }),
+    );
+    const executor = new RequestExecutor({ ...fakeTime().options, signal: controller.signal });
+    const outcome = await executor.execute("k", makeRequest(), endpointOf(provider, { maxRetries: 10 }));
+    expect(outcome).toMatchObject({ ok: false, error: { message: "the request was aborted" }, attempts: 1 });
+    expect(provider.seen).toHaveLength(1);
+    expect(provider.seen[0]!.signal).toBeDefined();
+    expect(provider.seen[0]!.signal).not.toBe(controller.signal);
+    expect(provider.seen[0]!.signal!.aborted).toBe(true);
+  });
+
+  it("turns a throw into a retryable network error", async () => {
+    const provider = new SelfTimedFake(true, async () => {
+      throw new Error("socket hang up");
+    });
+    const outcome = await new RequestExecutor(fakeTime().options).execute(
+      "k",
+      makeRequest(),
+      endpointOf(provider, { maxRetries: 0 }),
+    );
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { kind: "network", message: "socket hang up", retryable: true },
+    });
+  });
+
+  it("times `complete` itself when the provider says it cannot bound its attempts", async () => {
+    const provider = new SelfTimedFake(false, async () => OK);
+    const outcome = await new RequestExecutor(fakeTime().options).execute(
+      "k",
+      makeRequest(),
+      endpointOf(provider),
+    );
+    expect(outcome.ok).toBe(true);
+    expect(provider.completeCalls).toBe(1);
+    expect(provider.seen).toEqual([]);
   });
 });

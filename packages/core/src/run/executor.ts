@@ -1,5 +1,12 @@
 import { DEFAULTS } from "../defaults.ts";
-import type { ModelRequest, Provider, ProviderError, ResponseCache, StoredResponse } from "../types.ts";
+import type {
+  ModelRequest,
+  Provider,
+  ProviderError,
+  ProviderResponse,
+  ResponseCache,
+  StoredResponse,
+} from "../types.ts";
 import { Limiter } from "./limiter.ts";
 
 /** How one endpoint is called: its provider, its concurrency, its retry and timeout policy. */
@@ -8,6 +15,24 @@ export interface Endpoint {
   concurrency: number;
   timeoutMs: number;
   maxRetries: number;
+}
+
+/**
+ * A provider that bounds each attempt by a timeout itself (the openai SDK's own timer), so the executor adds no
+ * timer of its own and, when the run has no abort signal, no `AbortController` either. `completeWithin` must
+ * answer an attempt that outlives `timeoutMs` with a retryable `timeout` error, and stop when `signal` aborts.
+ */
+export interface SelfTimedProvider extends Provider {
+  /** True when `completeWithin` bounds the whole attempt; false: the executor times `complete` itself. */
+  readonly timesAttempts: boolean;
+  completeWithin(
+    request: ModelRequest,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<ProviderResponse>;
+}
+
+function timesAttempts(provider: Provider): provider is SelfTimedProvider {
+  return (provider as Partial<SelfTimedProvider>).timesAttempts === true;
 }
 
 /** Retry timing; exposed so tests can make it fast. */
@@ -92,10 +117,12 @@ export class RequestExecutor {
     }
     const promise = this.#executeOnce(key, request, endpoint);
     this.#inFlight.set(key, promise);
-    // Keep successful outcomes for the run (identical requests later are answered at once); forget failures so
-    // a later identical request may try again.
+    // Forget failures, so a later identical request may try again. Keep a success for the run's later identical
+    // requests only when no writable cache holds it already: a 100k-call run must not keep every answer alive
+    // twice (the cache answers those requests just as well, and costs nothing).
+    const cached = this.#options.cache !== undefined && !this.#options.cacheReadOnly;
     promise.then((outcome) => {
-      if (!outcome.ok) this.#inFlight.delete(key);
+      if (!outcome.ok || cached) this.#inFlight.delete(key);
     });
     return promise;
   }
@@ -136,35 +163,11 @@ export class RequestExecutor {
       attempts++;
       this.stats.requests++;
       const attemptStart = this.#now();
-      // One controller per attempt, aborted by the timeout or by the run's signal. (Cheaper than
-      // AbortSignal.timeout + AbortSignal.any, which showed up in the engine's CPU profile.)
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort(new Error(`no answer within ${endpoint.timeoutMs} ms`));
-      }, endpoint.timeoutMs);
-      const onOuterAbort = (): void => controller.abort(outer?.reason);
-      outer?.addEventListener("abort", onOuterAbort, { once: true });
-      let result: Awaited<ReturnType<Provider["complete"]>>;
+      let result: ProviderResponse;
       try {
-        result = await endpoint.provider.complete(request, { signal: controller.signal });
-      } catch (error) {
-        // Providers should not throw; if one does, the failure is still data on the case.
-        result = {
-          ok: false,
-          error: { kind: "network", message: (error as Error).message ?? String(error), retryable: true },
-        };
+        result = await attempt(request, endpoint, outer);
       } finally {
-        clearTimeout(timer);
-        outer?.removeEventListener("abort", onOuterAbort);
         release();
-      }
-      if (!result.ok && timedOut && !outer?.aborted) {
-        result = {
-          ok: false,
-          error: { kind: "timeout", message: `no answer within ${endpoint.timeoutMs} ms`, retryable: true },
-        };
       }
       if (result.ok) {
         const response: StoredResponse = { output: result.output };
@@ -192,6 +195,73 @@ export class RequestExecutor {
     // "Full jitter" between half and all of the exponential delay spreads retries of a burst.
     return exponential / 2 + this.#random() * (exponential / 2);
   }
+}
+
+/** One attempt, bounded by the endpoint's timeout and stopped by the run's signal; failures are data. */
+async function attempt(
+  request: ModelRequest,
+  endpoint: Endpoint,
+  outer: AbortSignal | undefined,
+): Promise<ProviderResponse> {
+  const { provider, timeoutMs } = endpoint;
+  if (timesAttempts(provider)) {
+    if (!outer) {
+      try {
+        return await provider.completeWithin(request, { timeoutMs });
+      } catch (error) {
+        return thrown(error);
+      }
+    }
+    // The provider's SDK leaves its listener on the signal it is given: hand it one per attempt rather than
+    // the run's, which would collect a listener per request.
+    const controller = new AbortController();
+    const onOuterAbort = (): void => controller.abort(outer.reason);
+    outer.addEventListener("abort", onOuterAbort, { once: true });
+    try {
+      return await provider.completeWithin(request, { timeoutMs, signal: controller.signal });
+    } catch (error) {
+      return thrown(error);
+    } finally {
+      outer.removeEventListener("abort", onOuterAbort);
+    }
+  }
+  // One controller per attempt, aborted by the timeout or by the run's signal. (Cheaper than
+  // AbortSignal.timeout + AbortSignal.any, which showed up in the engine's CPU profile.)
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`no answer within ${timeoutMs} ms`));
+  }, timeoutMs);
+  const onOuterAbort = (): void => controller.abort(outer?.reason);
+  outer?.addEventListener("abort", onOuterAbort, { once: true });
+  let result: ProviderResponse;
+  try {
+    result = await provider.complete(request, { signal: controller.signal });
+  } catch (error) {
+    result = thrown(error);
+  } finally {
+    clearTimeout(timer);
+    outer?.removeEventListener("abort", onOuterAbort);
+  }
+  if (!result.ok && timedOut && !outer?.aborted) return timeoutError(timeoutMs);
+  return result;
+}
+
+/** Providers should not throw; if one does, the failure is still data on the case. */
+function thrown(error: unknown): ProviderResponse {
+  return {
+    ok: false,
+    error: { kind: "network", message: (error as Error)?.message ?? String(error), retryable: true },
+  };
+}
+
+/** The failure of an attempt that outlived its endpoint's `timeoutMs` (retryable). */
+export function timeoutError(timeoutMs: number): { ok: false; error: ProviderError } {
+  return {
+    ok: false,
+    error: { kind: "timeout", message: `no answer within ${timeoutMs} ms`, retryable: true },
+  };
 }
 
 function cancelled(): ProviderError {
