@@ -2,7 +2,10 @@
 // as ratios to the goals (≥ 100 MB/s, ≤ 150 MB peak RSS), never asserted. The check runs in a child process so
 // its peak RSS (getrusage maxrss) is its own, not the generator's.
 //
-//   node dist/check-data-bench.js [--mb 1024] [--model meta-llama/Llama-3.1-8B-Instruct] [--keep FILE]
+//   node dist/check-data-bench.js [--mb 1024] [--model meta-llama/Llama-3.1-8B-Instruct] [--keep FILE] [--workers N]
+//
+// `--keep FILE` keeps the generated file (and reuses it when it exists with the requested size); `--workers N`
+// sets loadTrainingDataReport's worker threads (default: its own choice; 0 reads on the checking thread).
 import { fork } from "node:child_process";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
@@ -93,8 +96,20 @@ async function writeSyntheticFile(
   return { bytes, lines };
 }
 
+/** Whether `file` holds what `writeSyntheticFile(file, megabytes)` writes (by its size), from an earlier --keep. */
+async function isGenerated(file: string, megabytes: number): Promise<boolean> {
+  try {
+    const { size } = await stat(file);
+    return size >= megabytes * MB && size < megabytes * MB + 4096;
+  } catch {
+    return false;
+  }
+}
+
 interface ChildResult {
   ms: number;
+  /** CPU time of the checking process (every thread), for reading throughput on a busy machine. */
+  cpuMs: number;
   maxRssMb: number;
   examples: number;
   tokens: number;
@@ -104,12 +119,19 @@ interface ChildResult {
 }
 
 /** In the child: check the file and report time and peak RSS. */
-async function runChild(file: string, model: string): Promise<void> {
+async function runChild(file: string, model: string, workers: number | undefined): Promise<void> {
   const started = performance.now();
-  const report = await loadTrainingDataReport(file, { baseModel: model, maxFindingsPerCode: 50 });
+  const cpuBefore = process.cpuUsage();
+  const report = await loadTrainingDataReport(file, {
+    baseModel: model,
+    maxFindingsPerCode: 50,
+    ...(workers !== undefined ? { workers } : {}),
+  });
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   const result: ChildResult = {
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     examples: report.examples,
     tokens: report.tokens.total,
@@ -124,8 +146,9 @@ function line(name: string, value: number, goal: string, ok: boolean, detail: st
   process.stdout.write(`${ok ? "ok  " : "MISS"} ${name}: ${value.toFixed(3)} (goal ${goal}) — ${detail}\n`);
 }
 
-async function checkInChild(file: string, model: string): Promise<ChildResult> {
-  const child = fork(process.argv[1]!, ["--child", file, "--model", model], { stdio: "inherit" });
+async function checkInChild(file: string, model: string, workers: string | undefined): Promise<ChildResult> {
+  const args = ["--child", file, "--model", model, ...(workers !== undefined ? ["--workers", workers] : [])];
+  const child = fork(process.argv[1]!, args, { stdio: "inherit" });
   const [message] = (await once(child, "message")) as [ChildResult];
   await once(child, "exit");
   return message;
@@ -138,23 +161,27 @@ async function main(): Promise<void> {
       mb: { type: "string", default: "1024" },
       model: { type: "string", multiple: true },
       keep: { type: "string" },
+      workers: { type: "string" },
     },
   });
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
   const models = values.model ?? ["meta-llama/Llama-3.1-8B-Instruct", "gpt-4.1-mini-2025-04-14"];
   if (values.child) {
-    await runChild(values.child, models[0]!);
+    await runChild(values.child, models[0]!, workers);
     return;
   }
   const dir = await mkdtemp(path.join(tmpdir(), "promptfirst-check-data-"));
   const file = values.keep ?? path.join(dir, "training.jsonl");
   try {
-    const generated = await writeSyntheticFile(file, Number(values.mb));
+    const lines = (await isGenerated(file, Number(values.mb)))
+      ? undefined
+      : (await writeSyntheticFile(file, Number(values.mb))).lines;
     const bytes = (await stat(file)).size;
     process.stdout.write(
-      `check-data: ${(bytes / MB).toFixed(0)} MB synthetic chat JSONL, ${generated.lines.toLocaleString("en-US")} examples\n`,
+      `check-data: ${(bytes / MB).toFixed(0)} MB synthetic chat JSONL${lines === undefined ? " (kept from an earlier run)" : `, ${lines.toLocaleString("en-US")} examples`}\n`,
     );
     for (const model of models) {
-      const result = await checkInChild(file, model);
+      const result = await checkInChild(file, model, values.workers);
       const mbPerS = bytes / MB / (result.ms / 1000);
       const detail = `${model} (${result.encoding}): ${result.examples.toLocaleString("en-US")} examples, ${result.tokens.toLocaleString("en-US")} tokens, ${result.errors} errors, ${result.warnings} warnings`;
       line(
@@ -162,7 +189,7 @@ async function main(): Promise<void> {
         mbPerS / GOAL_MB_PER_S,
         "≥ 1.00",
         mbPerS >= GOAL_MB_PER_S,
-        `${mbPerS.toFixed(1)} MB/s in ${(result.ms / 1000).toFixed(1)} s; ${detail}`,
+        `${mbPerS.toFixed(1)} MB/s in ${(result.ms / 1000).toFixed(1)} s (${(result.cpuMs / 1000).toFixed(1)} s of CPU); ${detail}`,
       );
       line(
         `check-data peak RSS / goal (${GOAL_PEAK_RSS_MB} MB)`,

@@ -1,5 +1,7 @@
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { promisify } from "node:util";
 import { dataReportSchema } from "@promptfirst/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CliRun, makeTempDir, REPO_ROOT, runCli } from "../test-helpers.ts";
@@ -128,6 +130,88 @@ describe("promptfirst check-data", () => {
     expect(run.stdout).toContain("vs training/good.jsonl: +0 added, −1 removed, ~0 changed, 59 unchanged");
   });
 
+  it("the bundle reads lines on a worker thread, with its packed ranks, and reports as one thread does", async () => {
+    const out = await makeTempDir("promptfirst-cli-bundle-");
+    try {
+      const cliDir = path.join(REPO_ROOT, "packages/cli");
+      await promisify(execFile)(process.execPath, [path.join(cliDir, "build.mjs"), out], { cwd: cliDir });
+      // The packed ranks are the library's ranks, token for token.
+      const training = path.join(REPO_ROOT, "packages/core/src/training");
+      const { buildRankTable, buildRankTableFromPacked } = (await import(
+        /* @vite-ignore */ path.join(training, "bpe.ts")
+      )) as typeof import("../../../core/src/training/bpe.ts");
+      const { importRanks } = (await import(
+        /* @vite-ignore */ path.join(training, "tokens.ts")
+      )) as typeof import("../../../core/src/training/tokens.ts");
+      for (const encoding of ["o200k_base", "cl100k_base"] as const) {
+        const packed = buildRankTableFromPacked(await readFile(path.join(out, `${encoding}.ranks`)))!;
+        const built = buildRankTable(await importRanks(encoding));
+        for (const key of ["bytes", "offsets", "slots"] as const) {
+          expect(Buffer.from(packed[key].buffer).equals(Buffer.from(built[key].buffer)), key).toBe(true);
+        }
+      }
+      // Counts the worker threads the bundle starts on its own script.
+      const counting = path.join(out, "count-workers.mjs");
+      await writeFile(
+        counting,
+        `import { syncBuiltinESMExports } from "node:module";
+  import threads from "node:worker_threads";
+  let started = 0;
+  const Worker = threads.Worker;
+  threads.Worker = class extends Worker {
+    constructor(script, options) {
+      super(script, options);
+      if (String(script).endsWith("/training-worker.js") && options?.workerData?.task === "read") started++;
+    }
+  };
+  syncBuiltinESMExports();
+  process.on("exit", () => process.stderr.write(\`workers started: \${started}\\n\`));
+  `,
+      );
+      const good = (await readFile(path.join(FIXTURES, "medical-coding-good.jsonl"), "utf8")).trimEnd();
+      const defects = (await readFile(path.join(FIXTURES, "medical-coding-defects.jsonl"), "utf8")).trimEnd();
+      // About 1.5 MB: six batches of lines.
+      await writeFile(
+        path.join(dir, "training/big.jsonl"),
+        `${Array(60).fill(`${good}\n${defects}`).join("\n")}\n`,
+      );
+      const run = (workers: string) =>
+        promisify(execFile)(
+          process.execPath,
+          [
+            "--import",
+            counting,
+            path.join(out, "promptfirst.js"),
+            "check-data",
+            "training/big.jsonl",
+            "--json",
+            "--model",
+            "gpt-4.1-mini",
+            "--workers",
+            workers,
+          ],
+          { cwd: dir, maxBuffer: 64 * 1024 * 1024 },
+        ).catch((error: { code: number; stdout: string; stderr: string }) => error);
+      const [threaded, single] = await Promise.all([run("1"), run("0")]);
+      expect(threaded.stderr).toContain("workers started: 1");
+      expect(single.stderr).toContain("workers started: 0");
+      expect(JSON.parse(threaded.stdout)).toEqual(JSON.parse(single.stdout));
+      // A bundle without them (as the Action's): the library's ranks, on the calling thread, the same report.
+      await Promise.all(
+        ["training-worker.js", "o200k_base.ranks", "cl100k_base.ranks"].map((f) => rm(path.join(out, f))),
+      );
+      const without = await run("1");
+      expect(without.stderr).toContain("workers started: 0");
+      expect(JSON.parse(without.stdout)).toEqual(JSON.parse(single.stdout));
+      expect(dataReportSchema.parse(JSON.parse(threaded.stdout)[0])).toMatchObject({
+        examples: 7200,
+        status: "fail",
+      });
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     [[], /name the training file\(s\) to check/],
     [["x.jsonl", "--epochs", "two"], /--epochs must be a positive whole number, got "two"/],
@@ -140,6 +224,10 @@ describe("promptfirst check-data", () => {
       /--tokenizer must be one of o200k_base, cl100k_base, got "llama3"/,
     ],
     [["a.jsonl", "b.jsonl", "--base-file", "c.jsonl"], /--base-file compares one file/],
+    [
+      ["x.jsonl", "--workers", "many"],
+      /--workers must be a whole number of threads from 0 to 64, got "many"/,
+    ],
     [["x.jsonl", "--frobnicate"], /Unknown option '--frobnicate'/],
   ])("usage error %j (exit 2)", async (args, message) => {
     const run = await checkData(args, dir);

@@ -7,7 +7,6 @@ import {
   isTokenEncoding,
   type LoadedCandidate,
   type LoadedConfig,
-  loadTokenCounter,
   renderPrompt,
   TOKEN_ENCODINGS,
 } from "@promptfirst/core";
@@ -15,6 +14,7 @@ import {
   type LoadTrainingDataReportOptions,
   loadConfig,
   loadTrainingDataReport,
+  loadTrainingTokenCounter,
 } from "@promptfirst/core/node";
 import type { CliIO, SecretRedactor } from "../io.ts";
 import { reportUserError, UsageError } from "../usage-error.ts";
@@ -40,6 +40,8 @@ Options:
       --context-limit N     longest training example in tokens (default: the model table)
       --tokenizer ENC       count with this encoding as the model's own tokenizer (${TOKEN_ENCODINGS.join(", ")})
       --base-file OLD       the file's base version (in a pull request), for the diff (one FILE only)
+      --workers N           worker threads that read lines beside the main one (default: one per core but one,
+                            for files of 16 MB and more; 0 reads on one thread, with the least memory)
       --json                print the DataReports as a JSON array
   -h, --help                show this help
 
@@ -54,6 +56,15 @@ function parsePositiveInt(value: string | undefined, flag: string): number | und
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
     throw new UsageError(`${flag} must be a positive whole number, got "${value}"`);
+  return n;
+}
+
+function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < 0 || n > 64) {
+    throw new UsageError(`--workers must be a whole number of threads from 0 to 64, got "${value}"`);
+  }
   return n;
 }
 
@@ -108,6 +119,7 @@ async function runCheckData(args: string[], io: CliIO, redactor: SecretRedactor)
       "context-limit": { type: "string" },
       tokenizer: { type: "string" },
       "base-file": { type: "string" },
+      workers: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -120,6 +132,7 @@ async function runCheckData(args: string[], io: CliIO, redactor: SecretRedactor)
   if (epochs !== undefined && epochs > 50) throw new UsageError(`--epochs must be at most 50, got ${epochs}`);
   const price = parsePrice(values["price-per-mtok"]);
   const contextLimit = parsePositiveInt(values["context-limit"], "--context-limit");
+  const workers = parseWorkers(values.workers);
   if (values.tokenizer !== undefined && !isTokenEncoding(values.tokenizer)) {
     throw new UsageError(
       `--tokenizer must be one of ${TOKEN_ENCODINGS.join(", ")}, got "${values.tokenizer}"`,
@@ -148,7 +161,7 @@ async function runCheckData(args: string[], io: CliIO, redactor: SecretRedactor)
 
   const tokenizer =
     values.tokenizer && isTokenEncoding(values.tokenizer)
-      ? await loadTokenCounter(values.tokenizer)
+      ? await loadTrainingTokenCounter(values.tokenizer)
       : undefined;
   const reports: DataReport[] = [];
   for (const target of targets) {
@@ -159,6 +172,7 @@ async function runCheckData(args: string[], io: CliIO, redactor: SecretRedactor)
     if (price !== undefined) options.trainingPricePerMTok = price;
     if (contextLimit !== undefined) options.contextLimit = contextLimit;
     if (tokenizer) options.tokenizer = tokenizer;
+    if (workers !== undefined) options.workers = workers;
     if (values["base-file"] !== undefined) {
       options.baseVersionPath = path.resolve(io.cwd, values["base-file"]);
       options.baseFile = values["base-file"];
@@ -247,8 +261,13 @@ function collectEvalCases(
   return refs;
 }
 
+/**
+ * `n.toLocaleString("en-US")` for whole numbers, without it: its first call loads ICU's number formatting (about
+ * 10 MB of resident memory) at the end of a check that may be near its memory budget.
+ */
 function formatInt(n: number): string {
-  return n.toLocaleString("en-US");
+  if (!Number.isSafeInteger(n)) return n.toLocaleString("en-US");
+  return `${n < 0 ? "-" : ""}${String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ",")}`;
 }
 
 function plural(n: number, word: string): string {

@@ -1,26 +1,42 @@
-import { locateJsonSyntaxError } from "../cases/json-syntax.ts";
 import { type EvalCaseRef, EvalIndex, type LeakMatch } from "./eval-index.ts";
-import { FindingCollector } from "./findings.ts";
-import { computeStringHash, lowBits } from "./hash.ts";
+import { type DataFindingSeverity, FindingCollector } from "./findings.ts";
+import { formatInt } from "./format.ts";
 import { HashSlotTable } from "./hash-table.ts";
+import { INPUT_SEEN, INPUT_SIMILAR, InputIndex } from "./input-index.ts";
+import {
+  F_ANSWER,
+  F_ANSWER_WORDS,
+  F_EXACT,
+  F_FINDINGS,
+  F_FORMAT,
+  F_HAS_TOOLS,
+  F_KIND,
+  F_LEAK,
+  F_LOOSE,
+  F_SYSTEM,
+  F_TOKENS,
+  F_VALID,
+  FORMATS,
+  LINE_EXAMPLE,
+  LINE_INVALID_JSON,
+  LINE_STRIDE,
+  LINE_TOO_LONG,
+  type LineBatch,
+  TrainingLineReader,
+} from "./line-reader.ts";
 import { LineSplitter } from "./line-splitter.ts";
 import {
   computeEpochEstimate,
   lookupTrainingModel,
   resolveTrainingPrice,
+  type TokenEncoding,
   type TrainingModelFacts,
   type TrainingPrice,
 } from "./models.ts";
-import { loosenNormalizedText, normalizeExampleText } from "./normalize.ts";
 import { QuantileHistogram } from "./quantile-histogram.ts";
-import {
-  type ExampleView,
-  type ReadExampleContext,
-  readTrainingExample,
-  type TrainingFormat,
-} from "./read-example.ts";
+import { formatMixedFormatsMessage, type TrainingFormat } from "./read-example.ts";
 import { DATA_REPORT_SCHEMA_VERSION, type DataReport } from "./report.ts";
-import { loadTokenCounter, type TokenCounter } from "./tokens.ts";
+import { builtInEncodingOf, loadTokenCounter, type TokenCounter } from "./tokens.ts";
 
 /** The fewest examples OpenAI's fine-tuning API accepts (its supervised fine-tuning guide). */
 export const MIN_TRAINING_EXAMPLES = 10;
@@ -41,7 +57,6 @@ export const LONG_ANSWER_MEDIAN_WORDS = 15;
 const MAX_PAIRS = 10;
 const MAX_DIFF_LINES = 20;
 const MAX_SYSTEM_PROMPTS = 1000;
-const MAX_RECURRING_TEXTS = 64;
 
 /** Options of `checkTrainingData`. */
 export interface CheckTrainingDataOptions {
@@ -99,20 +114,103 @@ function keepSmallest(list: number[], value: number, max: number): void {
  * model's training context limit, epochs and cost, duplicates, near-duplicates, contradictions, leakage of eval
  * cases, system prompt consistency, very short answers, and the diff against a base version of the file.
  *
- * `source` yields the file's content in chunks (strings or UTF-8 bytes), e.g. a file read stream.
+ * `source` yields the file's content in chunks (strings or UTF-8 bytes), e.g. a file read stream. This reads
+ * every line on the calling thread; `loadTrainingDataReport` (`@promptfirst/core/node`) reads a large file's
+ * lines on worker threads, with the same results.
  */
 export async function checkTrainingData(
   source: AsyncIterable<string | Uint8Array>,
   options: CheckTrainingDataOptions,
 ): Promise<DataReport> {
+  const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
+  const counter = await resolveTokenCounter(options);
+  const evalIndex = createEvalIndex(options);
+  let base: BaseVersionIndex | undefined;
+  if (options.baseVersion) {
+    base = new BaseVersionIndex(options.maxDistinctInputs ?? DEFAULT_MAX_DISTINCT_INPUTS);
+    await readLines(options.baseVersion, new TrainingLineReader(), maxLineChars, (batch) =>
+      base!.consume(batch),
+    );
+  }
+  const check = createTrainingDataCheck(options, counter, evalIndex, base);
+  const reader = new TrainingLineReader(evalIndex ? { counter, evalIndex } : { counter });
+  await readLines(source, reader, maxLineChars, (batch) => check.consume(batch));
+  return check.finish();
+}
+
+/** Lines per batch when reading on the calling thread. */
+const BATCH_LINES = 256;
+
+/** Split a source into lines, read them with `reader` and hand the records over in batches, in order. */
+async function readLines(
+  source: AsyncIterable<string | Uint8Array>,
+  reader: TrainingLineReader,
+  maxLineChars: number,
+  consume: (batch: LineBatch) => void,
+): Promise<void> {
+  const splitter = new LineSplitter(
+    (_line, text) => {
+      reader.add(text);
+      if (reader.size >= BATCH_LINES) consume(reader.take());
+    },
+    (_line, length) => reader.addLongLine(length, maxLineChars),
+    maxLineChars,
+  );
+  for await (const chunk of source) splitter.push(chunk);
+  splitter.end();
+  if (reader.size > 0) consume(reader.take());
+}
+
+/** Lines longer than this many characters are reported, not read, unless `maxLineChars` says otherwise. */
+export const DEFAULT_MAX_LINE_CHARS = 64 * 1024 * 1024;
+
+/** The counter a check uses: the configured tokenizer, else the base model's encoding (cl100k_base without one). */
+export function resolveTokenCounter(options: CheckTrainingDataOptions): Promise<TokenCounter> {
+  if (options.tokenizer) return Promise.resolve(options.tokenizer);
+  return loadTokenCounter(resolveFacts(options)?.encoding ?? "cl100k_base");
+}
+
+/**
+ * The encoding a check counts with when a worker thread can count with it too (a built-in encoding); undefined
+ * for a caller's own tokenizer, which only the calling thread has.
+ */
+export function resolveBuiltInEncoding(options: CheckTrainingDataOptions): TokenEncoding | undefined {
+  if (options.tokenizer) return builtInEncodingOf(options.tokenizer);
+  return resolveFacts(options)?.encoding ?? "cl100k_base";
+}
+
+/** The eval cases' index for the leakage check, when there are cases. */
+export function createEvalIndex(options: Pick<CheckTrainingDataOptions, "evalCases">): EvalIndex | undefined {
+  return options.evalCases && options.evalCases.length > 0 ? new EvalIndex(options.evalCases) : undefined;
+}
+
+function resolveFacts(options: CheckTrainingDataOptions): TrainingModelFacts | undefined {
+  return options.baseModel ? lookupTrainingModel(options.baseModel, options.provider) : undefined;
+}
+
+/** The checks across lines: fed the records of every line in file order, then asked for the report. */
+export interface TrainingDataCheck {
+  /** The next lines' records. */
+  consume(batch: LineBatch): void;
+  /** The report, once every line was consumed. */
+  finish(): DataReport;
+}
+
+/**
+ * The checks across lines for `checkTrainingData` or for lines read elsewhere (on worker threads): the records
+ * must come from a TrainingLineReader with the counter named `counter` and `evalIndex`, and `base` must hold the
+ * base version's records, if any.
+ */
+export function createTrainingDataCheck(
+  options: CheckTrainingDataOptions,
+  counter: Pick<TokenCounter, "encoding">,
+  evalIndex: EvalIndex | undefined,
+  base: BaseVersionIndex | undefined,
+): TrainingDataCheck {
   const maxPerCode = options.maxFindingsPerCode ?? DEFAULT_MAX_FINDINGS_PER_CODE;
   const maxInputs = options.maxDistinctInputs ?? DEFAULT_MAX_DISTINCT_INPUTS;
-  const maxLineChars = options.maxLineChars ?? 64 * 1024 * 1024;
   const findings = new FindingCollector(maxPerCode);
-  const facts: TrainingModelFacts | undefined = options.baseModel
-    ? lookupTrainingModel(options.baseModel, options.provider)
-    : undefined;
-  const counter = options.tokenizer ?? (await loadTokenCounter(facts?.encoding ?? "cl100k_base"));
+  const facts = resolveFacts(options);
   const contextLimit = options.contextLimit ?? facts?.contextLimit;
   const contextSource =
     options.contextLimit !== undefined
@@ -124,16 +222,9 @@ export async function checkTrainingData(
     options.contextLimit !== undefined
       ? `the configured limit of ${formatInt(options.contextLimit)} tokens per training example`
       : `${options.baseModel ?? "the base model"}'s limit of ${formatInt(contextLimit ?? 0)} tokens per training example${contextSource ? ` (${contextSource})` : ""}`;
-  const evalIndex =
-    options.evalCases && options.evalCases.length > 0 ? new EvalIndex(options.evalCases) : undefined;
 
-  const base = options.baseVersion
-    ? await readBaseVersion(options.baseVersion, maxInputs, maxLineChars)
-    : undefined;
-
-  // Inputs seen, by their exact (normalised) text and by their loose text: [first line, answer hash].
-  const exact = new HashSlotTable(2, maxInputs);
-  const loose = new HashSlotTable(2, maxInputs);
+  // Inputs seen, by their exact (normalised) text and by their loose text, with their first line and answer.
+  const inputs = new InputIndex(maxInputs);
   const tokens = new QuantileHistogram();
   const answerWords = new QuantileHistogram();
   const duplicates: PairList = { count: 0, pairs: [] };
@@ -163,67 +254,54 @@ export async function checkTrainingData(
       }
     : undefined;
 
-  const recurring = new Map<string, number>();
-  let currentLine = 0;
-  const ctx: ReadExampleContext = {
-    expected: undefined,
-    report: (code, severity, message) => findings.add(currentLine, code, severity, message),
-    countTokens: (text) => counter.countTokens(text),
-    countRecurringTokens: (text) => {
-      let n = recurring.get(text);
-      if (n === undefined) {
-        n = counter.countTokens(text);
-        if (recurring.size >= MAX_RECURRING_TEXTS) recurring.clear();
-        recurring.set(text, n);
-      }
-      return n;
-    },
-  };
+  let expected: TrainingFormat | undefined;
+  let lines = 0;
 
-  const handleExample = (line: number, view: ExampleView): void => {
+  const handleExample = (line: number, values: Float64Array, at: number): void => {
+    const exampleTokens = values[at + F_TOKENS]!;
+    const exampleWords = values[at + F_ANSWER_WORDS]!;
+    const systemKey = values[at + F_SYSTEM]!;
     examples++;
-    format ??= view.format;
-    ctx.expected = format;
-    if (view.hasTools) sawTools = true;
+    expected ??= FORMATS[values[at + F_FORMAT]!];
+    format ??= expected;
+    if (values[at + F_HAS_TOOLS] === 1) sawTools = true;
 
-    tokens.add(view.tokens);
-    if (contextLimit !== undefined && view.tokens > contextLimit) {
+    tokens.add(exampleTokens);
+    if (contextLimit !== undefined && exampleTokens > contextLimit) {
       overLimit++;
       billedPerEpoch += contextLimit;
       findings.add(
         line,
         "over-context-limit",
         "error",
-        `the example has ${formatInt(view.tokens)} tokens, over ${limitText}: it would be truncated; shorten or split it`,
+        `the example has ${formatInt(exampleTokens)} tokens, over ${limitText}: it would be truncated; shorten or split it`,
       );
-    } else billedPerEpoch += view.tokens;
+    } else billedPerEpoch += exampleTokens;
 
-    if (view.system === undefined) {
+    if (systemKey === -1) {
       withoutSystem++;
       keepSmallest(withoutSystemLines, line, maxPerCode);
     } else {
-      const key = computeStringHash(view.system);
-      const entry = systemPrompts.get(key);
+      const entry = systemPrompts.get(systemKey);
       if (entry) entry.count++;
-      else if (systemPrompts.size < MAX_SYSTEM_PROMPTS) systemPrompts.set(key, { line, count: 1 });
+      else if (systemPrompts.size < MAX_SYSTEM_PROMPTS) systemPrompts.set(systemKey, { line, count: 1 });
       else systemCapped = true;
     }
 
-    if (view.answerWords >= 0) {
-      answerWords.add(view.answerWords);
-      if (view.answerWords <= SHORT_ANSWER_MAX_WORDS) {
+    if (exampleWords >= 0) {
+      answerWords.add(exampleWords);
+      if (exampleWords <= SHORT_ANSWER_MAX_WORDS) {
         shortAnswers++;
         keepSmallest(shortAnswerLines, line, maxPerCode);
       }
     }
 
-    const exactInput = normalizeExampleText(view.input);
-    const exactKey = computeStringHash(exactInput);
-    const answerHash = lowBits(computeStringHash(normalizeExampleText(view.answer)));
-    const seen = exact.find(exactKey);
-    if (seen !== -1) {
-      const first = exact.get(seen, 0);
-      if (exact.get(seen, 1) === answerHash) {
+    const exactKey = values[at + F_EXACT]!;
+    const answerHash = values[at + F_ANSWER]!;
+    const seen = inputs.check(exactKey, values[at + F_LOOSE]!, line, answerHash);
+    const first = inputs.firstLine;
+    if (seen === INPUT_SEEN) {
+      if (inputs.firstAnswer === answerHash) {
         addPair(duplicates, line, first);
         findings.add(
           line,
@@ -237,52 +315,35 @@ export async function checkTrainingData(
           line,
           "contradiction",
           "error",
-          view.format === "preference"
+          expected === "preference"
             ? `reverses the preference of line ${first} for the same input and outputs: the model cannot learn both`
             : `same input as line ${first} but a different answer: the model learns neither reliably; keep the right one`,
         );
       }
-    } else {
-      const looseKey = computeStringHash(loosenNormalizedText(exactInput));
-      const similar = loose.find(looseKey);
-      if (similar !== -1) {
-        const first = loose.get(similar, 0);
-        addPair(nearDuplicates, line, first);
-        findings.add(
-          line,
-          "near-duplicate",
-          "warning",
-          loose.get(similar, 1) === answerHash
-            ? `near-duplicate of line ${first} (differs only in numbers, punctuation, case or spacing): it adds little; vary the examples`
-            : `input nearly the same as line ${first}'s (differs only in numbers, punctuation, case or spacing) but the answer differs: check that this difference is what decides the answer`,
-        );
-      } else {
-        const slot = loose.insert(looseKey);
-        if (slot !== -1) {
-          loose.set(slot, 0, line);
-          loose.set(slot, 1, answerHash);
-        }
-      }
-      const slot = exact.insert(exactKey);
-      if (slot !== -1) {
-        exact.set(slot, 0, line);
-        exact.set(slot, 1, answerHash);
-      }
+    } else if (seen === INPUT_SIMILAR) {
+      addPair(nearDuplicates, line, first);
+      findings.add(
+        line,
+        "near-duplicate",
+        "warning",
+        inputs.firstAnswer === answerHash
+          ? `near-duplicate of line ${first} (differs only in numbers, punctuation, case or spacing): it adds little; vary the examples`
+          : `input nearly the same as line ${first}'s (differs only in numbers, punctuation, case or spacing) but the answer differs: check that this difference is what decides the answer`,
+      );
     }
 
-    if (evalIndex) {
-      const match = evalIndex.findLeak(view.userText, view.lastUserText);
-      if (match) {
-        leakCount++;
-        if (leaks.length < maxPerCode) leaks.push({ line, match });
-        const where = match.source ? ` (${match.source})` : "";
-        findings.add(
-          line,
-          "leakage",
-          "error",
-          `${match.kind === "exact" ? "the input is" : "the input contains"} eval case "${match.caseId}" of suite "${match.suite}"${where}: trained on, the case measures memory, not skill; remove the example or the case`,
-        );
-      }
+    const leak = values[at + F_LEAK]!;
+    if (evalIndex && leak !== -1) {
+      const match = evalIndex.leakOf(leak);
+      leakCount++;
+      if (leaks.length < maxPerCode) leaks.push({ line, match });
+      const where = match.source ? ` (${match.source})` : "";
+      findings.add(
+        line,
+        "leakage",
+        "error",
+        `${match.kind === "exact" ? "the input is" : "the input contains"} eval case "${match.caseId}" of suite "${match.suite}"${where}: trained on, the case measures memory, not skill; remove the example or the case`,
+      );
     }
 
     if (base && diff) {
@@ -303,288 +364,266 @@ export async function checkTrainingData(
     }
   };
 
-  const splitter = new LineSplitter(
-    (line, text) => {
-      currentLine = line;
-      if (text.length === 0 || (isSpace(text.charCodeAt(0)) && text.trim() === "")) {
+  const consume = (batch: LineBatch): void => {
+    const { values, findings: lineFindings } = batch;
+    let next = 0;
+    for (let i = 0; i < batch.lines; i++) {
+      const line = ++lines;
+      const at = i * LINE_STRIDE;
+      const kind = values[at + F_KIND]!;
+      const count = values[at + F_FINDINGS]!;
+      const from = next;
+      next += count * 3;
+      const lineFormat = FORMATS[values[at + F_FORMAT]!];
+      if (kind === LINE_EXAMPLE && lineFormat && expected && lineFormat !== expected) {
+        // Like readTrainingExample: a line in the other format than the first example's gets only this error.
+        invalidLines++;
+        findings.add(line, "mixed-formats", "error", formatMixedFormatsMessage(lineFormat, expected));
+        continue;
+      }
+      for (let f = from; f < next; f += 3) {
         findings.add(
           line,
-          "blank-line",
-          "warning",
-          "blank line: skipped here, but some providers reject the file for it",
+          lineFindings[f]!,
+          lineFindings[f + 1] as DataFindingSeverity,
+          lineFindings[f + 2]!,
         );
-        return;
       }
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        invalidLines++;
-        const located = locateJsonSyntaxError(text, (offset) => `column ${offset + 1}`);
-        const message = located
-          ? `invalid JSON at column ${located.offset + 1}: ${located.message}`
-          : `invalid JSON: ${(error as Error).message.slice(0, 200)}`;
-        findings.add(line, "invalid-json", "error", message);
-        return;
-      }
-      const view = readTrainingExample(value, ctx);
-      if (view) handleExample(line, view);
-      else invalidLines++;
-    },
-    (line, length) => {
-      invalidLines++;
-      findings.add(
-        line,
-        "line-too-long",
-        "error",
-        `the line is ${formatInt(length)} characters long, over the ${formatInt(maxLineChars)} this check reads: no fine-tuning API takes an example this long`,
-      );
-    },
-    maxLineChars,
-  );
-  for await (const chunk of source) splitter.push(chunk);
-  splitter.end();
-
-  // Dataset-wide findings.
-  if (examples < MIN_TRAINING_EXAMPLES) {
-    findings.add(
-      null,
-      "too-few-examples",
-      "error",
-      `${examples} valid example${examples === 1 ? "" : "s"}: fine-tuning needs at least ${MIN_TRAINING_EXAMPLES} (OpenAI's minimum), and gains usually start around ${RECOMMENDED_TRAINING_EXAMPLES}`,
-    );
-  } else if (examples < RECOMMENDED_TRAINING_EXAMPLES) {
-    findings.add(
-      null,
-      "few-examples",
-      "warning",
-      `${examples} examples: gains usually start with ${RECOMMENDED_TRAINING_EXAMPLES}–100 clear, consistent ones; quality matters more than volume, so add good examples before training`,
-    );
-  }
-  if (contextLimit === undefined) {
-    findings.add(
-      null,
-      "no-context-limit",
-      "warning",
-      options.baseModel
-        ? `no training context limit is known for ${options.baseModel}: examples were not checked for truncation; set the limit (--context-limit) to check them`
-        : "no base model given (--model, or fineTune.baseModel in the config): examples were not checked for truncation",
-    );
-  }
-
-  let mostCommon: { line: number; count: number } | undefined;
-  for (const entry of systemPrompts.values())
-    if (!mostCommon || entry.count > mostCommon.count) mostCommon = entry;
-  const withSystem = examples - withoutSystem;
-  if (mostCommon && systemPrompts.size > 1) {
-    const share = mostCommon.count / withSystem;
-    if (share < 0.5) {
-      findings.add(
-        null,
-        "system-prompt-varies",
-        "warning",
-        `the system prompt varies: ${systemCapped ? "over " : ""}${systemPrompts.size} distinct ones, the most common in ${formatPercent(share)} of examples; a fine-tuned model learns the prompt it is trained with, so train with the one you will serve (put per-request context in the user message)`,
-      );
-    } else {
-      const variants = [...systemPrompts.values()]
-        .filter((e) => e !== mostCommon)
-        .sort((a, b) => a.line - b.line);
-      for (const variant of variants) {
-        findings.add(
-          variant.line,
-          "system-prompt-inconsistent",
-          "warning",
-          `the system prompt differs from the one most examples use (first at line ${mostCommon.line}, ${formatPercent(share)} of examples); ${variant.count} example${variant.count === 1 ? " uses" : "s use"} this variant: train with the prompt you will serve`,
-        );
+      if (kind === LINE_INVALID_JSON || kind === LINE_TOO_LONG) invalidLines++;
+      else if (kind === LINE_EXAMPLE) {
+        if (values[at + F_VALID] === 1) handleExample(line, values, at);
+        else invalidLines++;
       }
     }
-  }
-  if (withSystem > 0 && withoutSystem > 0) {
-    const message = `no system prompt, unlike ${formatInt(withSystem)} other examples: train with the system prompt you will serve in every example`;
-    for (const line of withoutSystemLines) findings.add(line, "system-prompt-missing", "warning", message);
-    findings.addUncounted("system-prompt-missing", "warning", withoutSystem - withoutSystemLines.length);
-  }
-  const medianWords = answerWords.quantile(0.5);
-  const flagShort = medianWords !== null && medianWords >= LONG_ANSWER_MEDIAN_WORDS && shortAnswers > 0;
-  if (flagShort) {
-    const message = `very short answer (at most ${SHORT_ANSWER_MAX_WORDS} words) where answers usually run to ${medianWords} words: check that it is complete`;
-    for (const line of shortAnswerLines) findings.add(line, "short-answer", "warning", message);
-    findings.addUncounted("short-answer", "warning", shortAnswers - shortAnswerLines.length);
-  }
-
-  let diffReport: DataReport["diff"] = null;
-  if (base && diff) {
-    let removed = 0;
-    const removedLines: number[] = [];
-    base.table.forEachSlot((slot) => {
-      if (base.table.get(slot, 2) === 1) return;
-      removed++;
-      keepSmallest(removedLines, base.table.get(slot, 0), MAX_DIFF_LINES);
-    });
-    diffReport = {
-      baseFile: options.baseFile ?? `${options.file} (base)`,
-      baseExamples: base.examples,
-      added: diff.added,
-      removed,
-      changed: diff.changed,
-      unchanged: diff.unchanged,
-      addedLines: diff.addedLines,
-      removedLines,
-      changedLines: diff.changedLines,
-    };
-  }
-
-  const epochs = computeEpochEstimate(examples, {
-    ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
-    ...(options.baseModel !== undefined ? { baseModel: options.baseModel } : {}),
-    ...(options.provider !== undefined ? { provider: options.provider } : {}),
-  });
-  const price: TrainingPrice =
-    options.trainingPricePerMTok !== undefined
-      ? { perMTok: options.trainingPricePerMTok, source: "configured", reason: null }
-      : options.baseModel
-        ? resolveTrainingPrice(options.baseModel, options.provider)
-        : { perMTok: null, source: null, reason: "no base model given, so no training price is known" };
-  const billed = billedPerEpoch * epochs.value;
-
-  const approximateReasons: string[] = [];
-  if (!options.tokenizer && !facts?.exactTokens) {
-    approximateReasons.push(
-      options.baseModel
-        ? `${options.baseModel}'s own tokenizer is not available offline: counted with ${counter.encoding}, close for Llama- and Qwen-style vocabularies`
-        : `no base model given: counted with ${counter.encoding}`,
-    );
-  }
-  if (sawTools) approximateReasons.push("tool definitions are counted as their JSON text");
-
-  const capacityFull = exact.saturated || loose.saturated || (base?.table.saturated ?? false);
-  const mean = tokens.count === 0 ? null : tokens.sum / tokens.count;
-  const status = findings.errorCount > 0 ? "fail" : findings.warningCount > 0 ? "warn" : "pass";
-  return {
-    schemaVersion: DATA_REPORT_SCHEMA_VERSION,
-    file: options.file,
-    format: format ?? "unknown",
-    baseModel: options.baseModel ?? null,
-    status,
-    examples,
-    invalidLines,
-    lines: splitter.lines,
-    errorCount: findings.errorCount,
-    warningCount: findings.warningCount,
-    findings: findings.listFindings(),
-    findingCounts: findings.listCounts(),
-    maxFindingsPerCode: maxPerCode,
-    tokens: {
-      encoding: counter.encoding,
-      approximate: approximateReasons.length > 0,
-      approximateReason: approximateReasons.length > 0 ? approximateReasons.join("; ") : null,
-      total: tokens.sum,
-      billedPerEpoch,
-      billed,
-      min: tokens.min,
-      median: tokens.quantile(0.5),
-      p95: tokens.quantile(0.95),
-      max: tokens.max,
-      mean: mean === null ? null : Math.round(mean * 10) / 10,
-      contextLimit: contextLimit ?? null,
-      contextLimitSource: contextSource,
-      overLimit,
-    },
-    epochs,
-    cost: {
-      usd: price.perMTok === null ? null : roundUsd((billed / 1_000_000) * price.perMTok),
-      pricePerMTok: price.perMTok,
-      priceSource: price.source,
-      reason: price.reason,
-    },
-    quality: {
-      duplicates,
-      nearDuplicates,
-      contradictions,
-      leakage: {
-        count: leakCount,
-        casesChecked: evalIndex?.size ?? 0,
-        examples: leaks.map(({ line, match }) => ({
-          line,
-          suite: match.suite,
-          caseId: match.caseId,
-          source: match.source ?? null,
-          kind: match.kind,
-        })),
-      },
-      systemPrompts: {
-        distinct: systemPrompts.size,
-        distinctCapped: systemCapped,
-        withoutSystem,
-        shareWithout: examples === 0 ? 0 : withoutSystem / examples,
-        mostCommonShare: mostCommon && examples > 0 ? mostCommon.count / examples : null,
-        mostCommonLine: mostCommon?.line ?? null,
-      },
-      shortAnswers: {
-        count: shortAnswers,
-        maxWords: SHORT_ANSWER_MAX_WORDS,
-        medianAnswerWords: medianWords,
-        flagged: flagShort,
-      },
-      complete: !capacityFull,
-      capacity: maxInputs,
-    },
-    diff: diffReport,
   };
-}
 
-interface BaseVersion {
-  examples: number;
-  /** Keyed by the exact (normalised) input: [line, answer hash, seen in head]. */
-  table: HashSlotTable;
-}
+  const finish = (): DataReport => {
+    // Dataset-wide findings.
+    if (examples < MIN_TRAINING_EXAMPLES) {
+      findings.add(
+        null,
+        "too-few-examples",
+        "error",
+        `${examples} valid example${examples === 1 ? "" : "s"}: fine-tuning needs at least ${MIN_TRAINING_EXAMPLES} (OpenAI's minimum), and gains usually start around ${RECOMMENDED_TRAINING_EXAMPLES}`,
+      );
+    } else if (examples < RECOMMENDED_TRAINING_EXAMPLES) {
+      findings.add(
+        null,
+        "few-examples",
+        "warning",
+        `${examples} examples: gains usually start with ${RECOMMENDED_TRAINING_EXAMPLES}–100 clear, consistent ones; quality matters more than volume, so add good examples before training`,
+      );
+    }
+    if (contextLimit === undefined) {
+      findings.add(
+        null,
+        "no-context-limit",
+        "warning",
+        options.baseModel
+          ? `no training context limit is known for ${options.baseModel}: examples were not checked for truncation; set the limit (--context-limit) to check them`
+          : "no base model given (--model, or fineTune.baseModel in the config): examples were not checked for truncation",
+      );
+    }
 
-async function readBaseVersion(
-  source: AsyncIterable<string | Uint8Array>,
-  maxInputs: number,
-  maxLineChars: number,
-): Promise<BaseVersion> {
-  const table = new HashSlotTable(3, maxInputs);
-  let examples = 0;
-  const ctx: ReadExampleContext = {
-    expected: undefined,
-    report: () => {},
-    countTokens: () => 0,
-    countRecurringTokens: () => 0,
-  };
-  const splitter = new LineSplitter(
-    (line, text) => {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch {
-        return;
+    let mostCommon: { line: number; count: number } | undefined;
+    for (const entry of systemPrompts.values())
+      if (!mostCommon || entry.count > mostCommon.count) mostCommon = entry;
+    const withSystem = examples - withoutSystem;
+    if (mostCommon && systemPrompts.size > 1) {
+      const share = mostCommon.count / withSystem;
+      if (share < 0.5) {
+        findings.add(
+          null,
+          "system-prompt-varies",
+          "warning",
+          `the system prompt varies: ${systemCapped ? "over " : ""}${systemPrompts.size} distinct ones, the most common in ${formatPercent(share)} of examples; a fine-tuned model learns the prompt it is trained with, so train with the one you will serve (put per-request context in the user message)`,
+        );
+      } else {
+        const variants = [...systemPrompts.values()]
+          .filter((e) => e !== mostCommon)
+          .sort((a, b) => a.line - b.line);
+        for (const variant of variants) {
+          findings.add(
+            variant.line,
+            "system-prompt-inconsistent",
+            "warning",
+            `the system prompt differs from the one most examples use (first at line ${mostCommon.line}, ${formatPercent(share)} of examples); ${variant.count} example${variant.count === 1 ? " uses" : "s use"} this variant: train with the prompt you will serve`,
+          );
+        }
       }
-      const view = readTrainingExample(value, ctx);
-      if (!view) return;
-      examples++;
-      ctx.expected ??= view.format;
-      const key = computeStringHash(normalizeExampleText(view.input));
-      if (table.find(key) !== -1) return;
+    }
+    if (withSystem > 0 && withoutSystem > 0) {
+      const message = `no system prompt, unlike ${formatInt(withSystem)} other examples: train with the system prompt you will serve in every example`;
+      for (const line of withoutSystemLines) findings.add(line, "system-prompt-missing", "warning", message);
+      findings.addUncounted("system-prompt-missing", "warning", withoutSystem - withoutSystemLines.length);
+    }
+    const medianWords = answerWords.quantile(0.5);
+    const flagShort = medianWords !== null && medianWords >= LONG_ANSWER_MEDIAN_WORDS && shortAnswers > 0;
+    if (flagShort) {
+      const message = `very short answer (at most ${SHORT_ANSWER_MAX_WORDS} words) where answers usually run to ${medianWords} words: check that it is complete`;
+      for (const line of shortAnswerLines) findings.add(line, "short-answer", "warning", message);
+      findings.addUncounted("short-answer", "warning", shortAnswers - shortAnswerLines.length);
+    }
+
+    let diffReport: DataReport["diff"] = null;
+    if (base && diff) {
+      let removed = 0;
+      const removedLines: number[] = [];
+      base.table.forEachSlot((slot) => {
+        if (base.table.get(slot, 2) === 1) return;
+        removed++;
+        keepSmallest(removedLines, base.table.get(slot, 0), MAX_DIFF_LINES);
+      });
+      diffReport = {
+        baseFile: options.baseFile ?? `${options.file} (base)`,
+        baseExamples: base.examples,
+        added: diff.added,
+        removed,
+        changed: diff.changed,
+        unchanged: diff.unchanged,
+        addedLines: diff.addedLines,
+        removedLines,
+        changedLines: diff.changedLines,
+      };
+    }
+
+    const epochs = computeEpochEstimate(examples, {
+      ...(options.epochs !== undefined ? { epochs: options.epochs } : {}),
+      ...(options.baseModel !== undefined ? { baseModel: options.baseModel } : {}),
+      ...(options.provider !== undefined ? { provider: options.provider } : {}),
+    });
+    const price: TrainingPrice =
+      options.trainingPricePerMTok !== undefined
+        ? { perMTok: options.trainingPricePerMTok, source: "configured", reason: null }
+        : options.baseModel
+          ? resolveTrainingPrice(options.baseModel, options.provider)
+          : { perMTok: null, source: null, reason: "no base model given, so no training price is known" };
+    const billed = billedPerEpoch * epochs.value;
+
+    const approximateReasons: string[] = [];
+    if (!options.tokenizer && !facts?.exactTokens) {
+      approximateReasons.push(
+        options.baseModel
+          ? `${options.baseModel}'s own tokenizer is not available offline: counted with ${counter.encoding}, close for Llama- and Qwen-style vocabularies`
+          : `no base model given: counted with ${counter.encoding}`,
+      );
+    }
+    if (sawTools) approximateReasons.push("tool definitions are counted as their JSON text");
+
+    const capacityFull = inputs.saturated || (base?.table.saturated ?? false);
+    const mean = tokens.count === 0 ? null : tokens.sum / tokens.count;
+    const status = findings.errorCount > 0 ? "fail" : findings.warningCount > 0 ? "warn" : "pass";
+    return {
+      schemaVersion: DATA_REPORT_SCHEMA_VERSION,
+      file: options.file,
+      format: format ?? "unknown",
+      baseModel: options.baseModel ?? null,
+      status,
+      examples,
+      invalidLines,
+      lines,
+      errorCount: findings.errorCount,
+      warningCount: findings.warningCount,
+      findings: findings.listFindings(),
+      findingCounts: findings.listCounts(),
+      maxFindingsPerCode: maxPerCode,
+      tokens: {
+        encoding: counter.encoding,
+        approximate: approximateReasons.length > 0,
+        approximateReason: approximateReasons.length > 0 ? approximateReasons.join("; ") : null,
+        total: tokens.sum,
+        billedPerEpoch,
+        billed,
+        min: tokens.min,
+        median: tokens.quantile(0.5),
+        p95: tokens.quantile(0.95),
+        max: tokens.max,
+        mean: mean === null ? null : Math.round(mean * 10) / 10,
+        contextLimit: contextLimit ?? null,
+        contextLimitSource: contextSource,
+        overLimit,
+      },
+      epochs,
+      cost: {
+        usd: price.perMTok === null ? null : roundUsd((billed / 1_000_000) * price.perMTok),
+        pricePerMTok: price.perMTok,
+        priceSource: price.source,
+        reason: price.reason,
+      },
+      quality: {
+        duplicates,
+        nearDuplicates,
+        contradictions,
+        leakage: {
+          count: leakCount,
+          casesChecked: evalIndex?.size ?? 0,
+          examples: leaks.map(({ line, match }) => ({
+            line,
+            suite: match.suite,
+            caseId: match.caseId,
+            source: match.source ?? null,
+            kind: match.kind,
+          })),
+        },
+        systemPrompts: {
+          distinct: systemPrompts.size,
+          distinctCapped: systemCapped,
+          withoutSystem,
+          shareWithout: examples === 0 ? 0 : withoutSystem / examples,
+          mostCommonShare: mostCommon && examples > 0 ? mostCommon.count / examples : null,
+          mostCommonLine: mostCommon?.line ?? null,
+        },
+        shortAnswers: {
+          count: shortAnswers,
+          maxWords: SHORT_ANSWER_MAX_WORDS,
+          medianAnswerWords: medianWords,
+          flagged: flagShort,
+        },
+        complete: !capacityFull,
+        capacity: maxInputs,
+      },
+      diff: diffReport,
+    };
+  };
+  return { consume, finish };
+}
+
+/**
+ * The base version of a file (in a pull request), for the diff: fed the base's line records in order
+ * (read without a token counter), it keeps each distinct input's first line and answer hash.
+ */
+export class BaseVersionIndex {
+  /** Valid examples in the base version. */
+  examples = 0;
+  /** Keyed by the exact (normalised) input: [line, answer hash, seen in head]. */
+  readonly table: HashSlotTable;
+  #lines = 0;
+  #expected = 0;
+
+  constructor(maxInputs: number) {
+    this.table = new HashSlotTable(3, maxInputs);
+  }
+
+  /** The next lines' records. */
+  consume(batch: LineBatch): void {
+    const { values } = batch;
+    const table = this.table;
+    for (let i = 0; i < batch.lines; i++) {
+      const line = ++this.#lines;
+      const at = i * LINE_STRIDE;
+      if (values[at + F_KIND] !== LINE_EXAMPLE || values[at + F_VALID] !== 1) continue;
+      const format = values[at + F_FORMAT]!;
+      if (this.#expected !== 0 && format !== this.#expected) continue;
+      this.#expected = format;
+      this.examples++;
+      const key = values[at + F_EXACT]!;
+      if (table.find(key) !== -1) continue;
       const slot = table.insert(key);
-      if (slot === -1) return;
+      if (slot === -1) continue;
       table.set(slot, 0, line);
-      table.set(slot, 1, lowBits(computeStringHash(normalizeExampleText(view.answer))));
-    },
-    () => {},
-    maxLineChars,
-  );
-  for await (const chunk of source) splitter.push(chunk);
-  splitter.end();
-  return { examples, table };
-}
-
-function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 13 || code === 10 || code === 0xa0 || code === 0xfeff;
-}
-
-function formatInt(n: number): string {
-  return n.toLocaleString("en-US");
+      table.set(slot, 1, values[at + F_ANSWER]!);
+    }
+  }
 }
 
 function formatPercent(share: number): string {

@@ -82,12 +82,21 @@ export class EvalIndex {
 
   /** The eval case a training example's user text leaks, if any. */
   findLeak(userText: string, lastUserText: string): LeakMatch | undefined {
-    if (this.#cases.length === 0 || userText === "") return undefined;
+    const code = this.findLeakCode(userText, lastUserText);
+    return code === -1 ? undefined : this.leakOf(code);
+  }
+
+  /**
+   * `findLeak` as a number, for passing between threads: -1 for none, else the case's index × 2, plus 1 for a
+   * `contains` match. `leakOf` turns it back into the match.
+   */
+  findLeakCode(userText: string, lastUserText: string): number {
+    if (this.#cases.length === 0 || userText === "") return -1;
     const all = normalizeExampleWords(userText);
     const last = lastUserText === userText ? all : normalizeExampleWords(lastUserText);
     const exact = this.#exact.get(computeStringHash(all)) ?? this.#exact.get(computeStringHash(last));
-    if (exact !== undefined) return this.#match(exact, "exact");
-    if (this.#texts.length === 0) return undefined;
+    if (exact !== undefined) return exact * 2;
+    if (this.#texts.length === 0) return -1;
     const hits = new Map<number, number>();
     const seen = new Set<number>();
     for (const shingle of computeShingles(all)) {
@@ -99,15 +108,16 @@ export class EvalIndex {
         const count = (hits.get(textIndex) ?? 0) + 1;
         hits.set(textIndex, count);
         const text = this.#texts[textIndex]!;
-        if (count >= Math.ceil(text.shingles * CONTAINMENT)) return this.#match(text.caseIndex, "contains");
+        if (count >= Math.ceil(text.shingles * CONTAINMENT)) return text.caseIndex * 2 + 1;
       }
     }
-    return undefined;
+    return -1;
   }
 
-  #match(caseIndex: number, kind: LeakMatch["kind"]): LeakMatch {
-    const ref = this.#cases[caseIndex]!;
-    const match: LeakMatch = { suite: ref.suite, caseId: ref.case.id, kind };
+  /** The match a code from `findLeakCode` stands for. */
+  leakOf(code: number): LeakMatch {
+    const ref = this.#cases[code >> 1]!;
+    const match: LeakMatch = { suite: ref.suite, caseId: ref.case.id, kind: code & 1 ? "contains" : "exact" };
     if (ref.case.source !== undefined) match.source = ref.case.source;
     return match;
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FindingCollector } from "./findings.ts";
 import { computeStringHash } from "./hash.ts";
 import { HashSlotTable } from "./hash-table.ts";
+import { INPUT_NEW, INPUT_SEEN, INPUT_SIMILAR, InputIndex } from "./input-index.ts";
 import { LineSplitter } from "./line-splitter.ts";
 import { normalizeExampleLoosely, normalizeExampleText, normalizeExampleWords } from "./normalize.ts";
 import { QuantileHistogram } from "./quantile-histogram.ts";
@@ -109,5 +110,151 @@ describe("FindingCollector", () => {
       { code: "y", severity: "warning", count: 4, stored: 1 },
     ]);
     expect([c.errorCount, c.warningCount]).toEqual([5, 4]);
+  });
+});
+
+describe("values", () => {
+  it("describes values in the words of prompts/issue-collector (the same messages)", async () => {
+    const shared = await import("../prompts/issue-collector.ts");
+    const { describeValue, isRecord } = await import("./values.ts");
+    for (const value of [null, undefined, [], {}, "x".repeat(50), "short", 3, true, 1.5]) {
+      expect(describeValue(value)).toBe(shared.describeValue(value));
+      expect(isRecord(value)).toBe(shared.isRecord(value));
+    }
+  });
+});
+
+describe("InputIndex", () => {
+  /** The duplicate checks' two tables as they were (one by exact input, one by loose input), for comparison. */
+  function referenceIndex(maxInputs: number) {
+    const exact = new HashSlotTable(2, maxInputs);
+    const loose = new HashSlotTable(2, maxInputs);
+    return {
+      check(exactKey: number, looseKey: number, line: number, answer: number): [number, number, number] {
+        const seen = exact.find(exactKey);
+        if (seen !== -1) return [INPUT_SEEN, exact.get(seen, 0), exact.get(seen, 1)];
+        let result: [number, number, number] = [INPUT_NEW, 0, 0];
+        const similar = loose.find(looseKey);
+        if (similar !== -1) result = [INPUT_SIMILAR, loose.get(similar, 0), loose.get(similar, 1)];
+        else {
+          const slot = loose.insert(looseKey);
+          if (slot !== -1) {
+            loose.set(slot, 0, line);
+            loose.set(slot, 1, answer);
+          }
+        }
+        const slot = exact.insert(exactKey);
+        if (slot !== -1) {
+          exact.set(slot, 0, line);
+          exact.set(slot, 1, answer);
+        }
+        return result;
+      },
+      get saturated() {
+        return exact.saturated || loose.saturated;
+      },
+    };
+  }
+
+  it.each([3, 20, 150, 100_000])(
+    "answers as two tables by exact and loose input would (%i inputs at most)",
+    (max) => {
+      let state = max;
+      const random = () => {
+        state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+        return state / 4294967296;
+      };
+      const index = new InputIndex(max);
+      const reference = referenceIndex(max);
+      // 400 exact inputs over 60 loose ones (an exact input always has the same loose one), 3 answers.
+      for (let line = 1; line <= 5000; line++) {
+        const input = Math.floor(random() * random() * 400);
+        const exactKey = computeStringHash(`exact ${input}`);
+        const looseKey = computeStringHash(`loose ${input % 60}`);
+        const answer = computeStringHash(`answer ${Math.floor(random() * 3)}`) >>> 0;
+        const want = reference.check(exactKey, looseKey, line, answer);
+        const kind = index.check(exactKey, looseKey, line, answer);
+        const got = kind === INPUT_NEW ? [kind, 0, 0] : [kind, index.firstLine, index.firstAnswer];
+        expect(got, `line ${line}`).toEqual(want);
+        expect(index.saturated, `line ${line}`).toBe(reference.saturated);
+      }
+    },
+  );
+});
+
+describe("HashSlotTable splits", () => {
+  it("keeps every entry through many page splits", () => {
+    const table = new HashSlotTable(1, 10_000_000);
+    const n = 300_000;
+    for (let i = 0; i < n; i++) table.set(table.insert(computeStringHash(`k${i}`)), 0, i);
+    for (let i = 0; i < n; i += 7) expect(table.get(table.find(computeStringHash(`k${i}`)), 0)).toBe(i);
+    expect(table.find(computeStringHash("absent"))).toBe(-1);
+  });
+
+  it("splits unevenly when many keys share their high bits", () => {
+    const table = new HashSlotTable(1, 100_000);
+    // High bits that share their first 15 of 21: every split down to that depth moves all or nothing.
+    const key = (i: number) =>
+      4294967296 * (1000 * 64 + (i % 64)) + (computeStringHash(`k${i}`) % 4294967296);
+    for (let i = 0; i < 20_000; i++) table.set(table.insert(key(i)), 0, i);
+    for (let i = 0; i < 20_000; i++) expect(table.get(table.find(key(i)), 0)).toBe(i);
+    expect(table.size).toBe(20_000);
+    expect(table.saturated).toBe(false);
+  });
+});
+
+describe("formatInt", () => {
+  it("writes whole numbers as toLocaleString('en-US') does", async () => {
+    const { formatInt } = await import("./format.ts");
+    for (const n of [
+      0,
+      7,
+      999,
+      1000,
+      12_345,
+      999_999,
+      1_000_000,
+      123_456_789,
+      -1234,
+      2 ** 53 - 1,
+      1.5,
+      1e21,
+    ]) {
+      expect(formatInt(n)).toBe(n.toLocaleString("en-US"));
+    }
+  });
+});
+
+describe("hashNormalizedText", () => {
+  it("gives computeStringHash of the normalised strings, on ASCII and other text", async () => {
+    const { hashNormalizedText, normalizedHashes } = await import("./normalize.ts");
+    let state = 5;
+    const random = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 4294967296;
+    };
+    const parts = [
+      ..."aZ09 \t\n\r\v\f.,;'-\u0001\u0002",
+      "word",
+      "Word",
+      "  ",
+      "12",
+      "3.5",
+      "é",
+      "İ",
+      "K",
+      "\u00a0",
+      "Σ",
+    ];
+    for (let i = 0; i < 3000; i++) {
+      let text = "";
+      for (let j = Math.floor(random() * 30); j > 0; j--) text += parts[Math.floor(random() * parts.length)];
+      const exact = normalizeExampleText(text);
+      hashNormalizedText(text, true);
+      expect(normalizedHashes.exact, JSON.stringify(text)).toBe(computeStringHash(exact));
+      expect(normalizedHashes.loose, JSON.stringify(text)).toBe(
+        computeStringHash(normalizeExampleLoosely(text)),
+      );
+    }
   });
 });

@@ -1,7 +1,7 @@
-import { describeValue, isRecord } from "../prompts/issue-collector.ts";
 import { formatDidYouMean, suggestClosest } from "../text/suggest.ts";
 import type { DataFindingSeverity } from "./findings.ts";
 import { TOKENS_PER_EXAMPLE, TOKENS_PER_MESSAGE, TOKENS_PER_NAME } from "./tokens.ts";
+import { describeValue, isRecord } from "./values.ts";
 
 /**
  * Reading one line of fine-tuning data: the format checks of OpenAI's chat fine-tuning JSONL (which Together,
@@ -104,23 +104,25 @@ export function readTrainingExample(value: unknown, ctx: ReadExampleContext): Ex
     );
     return undefined;
   }
-  const format = detectFormat(value);
+  const format = detectTrainingFormat(value);
   if (format === undefined) {
     reportUnknownFormat(value, state);
     return undefined;
   }
   if (ctx.expected !== undefined && format !== ctx.expected) {
-    fail(
-      state,
-      "mixed-formats",
-      `this line is in the ${format} format but the file's first example is in the ${ctx.expected} format: one file holds one format`,
-    );
+    fail(state, "mixed-formats", formatMixedFormatsMessage(format, ctx.expected));
     return undefined;
   }
   return format === "chat" ? readChatExample(value, state) : readPreferenceExample(value, state);
 }
 
-function detectFormat(value: Record<string, unknown>): TrainingFormat | undefined {
+/** The message of a line in the other format than the file's first example (`mixed-formats`). */
+export function formatMixedFormatsMessage(format: TrainingFormat, expected: TrainingFormat): string {
+  return `this line is in the ${format} format but the file's first example is in the ${expected} format: one file holds one format`;
+}
+
+/** The format a line's object is in, by its keys (`undefined`: neither; the line is then reported). */
+export function detectTrainingFormat(value: Record<string, unknown>): TrainingFormat | undefined {
   if ("messages" in value) return "chat";
   if ("input" in value || "preferred_output" in value || "non_preferred_output" in value) return "preference";
   return undefined;

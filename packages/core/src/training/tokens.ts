@@ -1,4 +1,7 @@
+import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from "gpt-tokenizer/encodingParams/constants";
+import { BpeCounter, buildRankTable, type LibraryRanks, type RankTableData } from "./bpe.ts";
 import type { TokenEncoding } from "./models.ts";
+import { scanCl100kPiece, scanO200kPiece } from "./pretokenize.ts";
 
 /** Counts the tokens of a text with one tokenizer. */
 export interface TokenCounter {
@@ -10,107 +13,68 @@ export interface TokenCounter {
 /** The encodings `loadTokenCounter` can load. */
 export const TOKEN_ENCODINGS: readonly TokenEncoding[] = ["o200k_base", "cl100k_base"];
 
-/**
- * Pieces whose token count `createPieceCount` remembers (pieces outside the rank table, i.e. rarer words). When
- * full, the cache is emptied and refilled: no reordering on each hit, unlike gpt-tokenizer's own LRU merge
- * cache, whose delete-and-reinsert on every hit makes V8 reallocate the map's large backing store over and over
- * (that alone grew the old generation by about 100 MB while checking a gigabyte).
- */
-const PIECE_CACHE_ENTRIES = 50_000;
-
-const loaded = new Map<TokenEncoding, Promise<TokenCounter>>();
+const counters = new Map<TokenEncoding, Promise<TokenCounter>>();
+const tables = new Map<TokenEncoding, Promise<RankTableData>>();
+/** The counters `loadTokenCounter` made: a worker thread can make the same one from the encoding's name. */
+const builtIn = new WeakSet<TokenCounter>();
 
 /**
- * Load an OpenAI encoding offline from `gpt-tokenizer` (its rank tables ship inside the package; nothing is
- * fetched). The module is imported on first use only, since o200k_base alone takes tens of megabytes, and is
- * then shared. Special-token text (`<|endoftext|>`) in training data is counted as ordinary text, as the
- * fine-tuning API treats user content.
+ * Load an OpenAI encoding offline (its ranks ship inside `gpt-tokenizer`; nothing is fetched) as an exact,
+ * compact counter (see `bpe.ts`). The ranks are imported on first use only, since o200k_base alone takes tens of
+ * megabytes as the library ships it, and the counter is then shared. Special-token text (`<|endoftext|>`) in
+ * training data is counted as ordinary text, as the fine-tuning API treats user content.
  */
 export function loadTokenCounter(encoding: TokenEncoding): Promise<TokenCounter> {
-  let counter = loaded.get(encoding);
+  let counter = counters.get(encoding);
   if (!counter) {
-    counter = importEncoding(encoding).then((api) => {
-      const pieceCount = createPieceCount(api);
-      if (pieceCount) api.setMergeCacheSize(0);
-      return { encoding, countTokens: pieceCount ?? createLibraryCount(api) };
-    });
-    loaded.set(encoding, counter);
+    counter = loadRankTable(encoding).then((table) => createTokenCounter(encoding, table));
+    counters.set(encoding, counter);
   }
   return counter;
 }
 
-interface EncodingCore {
-  tokenSplitRegex: RegExp;
-  bytePairStringRankEncoder: Map<string, number>;
-  bytePairEncode(piece: string): number[];
-  countNative(text: string): number;
-}
-
-interface EncodingApi {
-  countTokens(text: string, options?: { disallowedSpecial?: Set<string> }): number;
-  setMergeCacheSize(size: number): void;
-  bytePairEncodingCoreProcessor?: Partial<EncodingCore>;
-}
-
-async function importEncoding(encoding: TokenEncoding): Promise<EncodingApi> {
-  switch (encoding) {
-    case "o200k_base":
-      return (await import("gpt-tokenizer/encoding/o200k_base")).default as unknown as EncodingApi;
-    case "cl100k_base":
-      return (await import("gpt-tokenizer/encoding/cl100k_base")).default as unknown as EncodingApi;
+/** The rank table of an encoding, built once from the library's ranks (then the library's array is not used). */
+export function loadRankTable(encoding: TokenEncoding): Promise<RankTableData> {
+  let table = tables.get(encoding);
+  if (!table) {
+    table = importRanks(encoding).then((ranks) => buildRankTable(ranks));
+    tables.set(encoding, table);
   }
-}
-
-function createLibraryCount(api: EncodingApi): (text: string) => number {
-  const options = { disallowedSpecial: new Set<string>() };
-  return (text) => api.countTokens(text, options);
+  return table;
 }
 
 /**
- * The library's own count, with a cache that does not churn memory: walk the pre-tokenizer's pieces with a
- * sticky copy of the library's own regular expression, look each piece up in its rank table, and merge the
- * rest with its byte-pair merge, remembering the count per piece (see PIECE_CACHE_ENTRIES). It also skips the
- * iterator and match array `countNative` allocates per piece. Same counts (a test compares them on varied
- * text); `undefined` when the library's internals are not the ones this was written against (gpt-tokenizer
- * 4.0.0, pinned), and then the public API is used.
+ * Use `table` as the encoding's rank table from now on (instead of building it from the library's ranks), e.g.
+ * one read from a packed file next to a bundle (`@promptfirst/core/node` does). A table already in use stays.
  */
-function createPieceCount(api: EncodingApi): ((text: string) => number) | undefined {
-  const core = api.bytePairEncodingCoreProcessor;
-  if (
-    !core ||
-    !(core.tokenSplitRegex instanceof RegExp) ||
-    !(core.bytePairStringRankEncoder instanceof Map) ||
-    typeof core.bytePairEncode !== "function" ||
-    typeof core.countNative !== "function"
-  ) {
-    return undefined;
+export function provideRankTable(encoding: TokenEncoding, table: RankTableData): void {
+  if (!tables.has(encoding)) tables.set(encoding, Promise.resolve(table));
+}
+
+/** The ranks of an encoding as `gpt-tokenizer` ships them (a string or the bytes of each token, by rank). */
+export async function importRanks(encoding: TokenEncoding): Promise<LibraryRanks> {
+  switch (encoding) {
+    case "o200k_base":
+      return (await import("gpt-tokenizer/bpeRanks/o200k_base")).default;
+    case "cl100k_base":
+      return (await import("gpt-tokenizer/bpeRanks/cl100k_base")).default;
   }
-  const full = core as EncodingCore;
-  const split = new RegExp(full.tokenSplitRegex.source, `${full.tokenSplitRegex.flags.replace("g", "")}y`);
-  const ranks = full.bytePairStringRankEncoder;
-  const cache = new Map<string, number>();
-  const countPiece = (piece: string): number => {
-    if (ranks.get(piece) !== undefined) return 1;
-    let n = cache.get(piece);
-    if (n === undefined) {
-      n = full.bytePairEncode(piece).length;
-      if (cache.size >= PIECE_CACHE_ENTRIES) cache.clear();
-      cache.set(piece, n);
-    }
-    return n;
-  };
-  return (text) => {
-    let count = 0;
-    let start = 0;
-    split.lastIndex = 0;
-    while (start < text.length) {
-      if (!split.test(text) || split.lastIndex === start) return count + full.countNative(text.slice(start));
-      const end = split.lastIndex;
-      count += countPiece(text.slice(start, end));
-      start = end;
-    }
-    return count;
-  };
+}
+
+/** A counter for `encoding` over a rank table (which may live in shared memory, built by another thread). */
+export function createTokenCounter(encoding: TokenEncoding, table: RankTableData): TokenCounter {
+  const bpe =
+    encoding === "o200k_base"
+      ? new BpeCounter(table, scanO200kPiece, O200K_TOKEN_SPLIT_REGEX)
+      : new BpeCounter(table, scanCl100kPiece, CL100K_TOKEN_SPLIT_REGEX);
+  const counter: TokenCounter = { encoding, countTokens: (text) => bpe.count(text) };
+  builtIn.add(counter);
+  return counter;
+}
+
+/** The encoding a counter from `loadTokenCounter` counts with (a worker can make the same counter); else undefined. */
+export function builtInEncodingOf(counter: TokenCounter): TokenEncoding | undefined {
+  return builtIn.has(counter) && isTokenEncoding(counter.encoding) ? counter.encoding : undefined;
 }
 
 /** Whether a string names an encoding `loadTokenCounter` can load. */
