@@ -164,3 +164,13 @@ export async function findTokenLogin(client: GitHubRequester): Promise<string> {
   } catch {}
   return "github-actions[bot]";
 }
+
+/**
+ * The Action's GitHub client: `@actions/github`'s Octokit (its auth, user agent and proxy support), loaded on
+ * demand. It brings undici (~0.7 MB of JavaScript), which the path to the first model request should not parse
+ * before it has started its git work: start this early, await it where a request needs it.
+ */
+export async function createGitHubClient(token: string, baseUrl: string): Promise<GitHubRequester> {
+  const { getOctokit } = await import("@actions/github");
+  return getOctokit(token, { baseUrl }) as unknown as GitHubRequester;
+}

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
-import { getOctokit } from "@actions/github";
 import {
   type Comparison,
   countShardCases,
@@ -30,18 +29,9 @@ import {
   type ShardResults,
 } from "@promptfirst/core/node";
 import { evaluateConfig, findBlockingFailures } from "@promptfirst/providers";
-import {
-  renderComment,
-  renderCommentMarker,
-  renderEvaluatingComment,
-  renderHtmlReport,
-  renderJobSummary,
-  renderJson,
-  renderJUnit,
-  renderNothingTouchedComment,
-} from "@promptfirst/report";
 import { type ActionContext, loadActionContext } from "./context.ts";
 import {
+  createGitHubClient,
   findStickyComment,
   findTokenLogin,
   GitHubError,
@@ -51,6 +41,19 @@ import {
   upsertStickyComment,
 } from "./github.ts";
 import { type ActionInputs, InputError, parseInputs } from "./inputs.ts";
+
+/** The report renderers, loaded when first needed: nothing before the evaluations are done needs them. */
+let reportModule: Promise<typeof import("@promptfirst/report")> | undefined;
+const loadReport = () => (reportModule ??= import("@promptfirst/report"));
+
+/**
+ * `promise` with its rejection handled for now: work started early and awaited later (or never, when an earlier
+ * step fails) must not end the process as an unhandled rejection. Awaiting it still throws.
+ */
+function settleLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
 
 /** The version the Action reports in its comments. */
 export const ACTION_VERSION = "0.1.0";
@@ -167,17 +170,23 @@ function annotateError(error: unknown, workspace: string): void {
 interface CommentTarget {
   client: GitHubRequester;
   pr: PullRequestRef;
-  marker: string;
   key: string;
-  author: string;
+  /** The token's login (looked up while the check starts). */
+  author: Promise<string>;
+}
+
+/** The hidden marker that tells this job's sticky comment apart (from the report package, loaded on demand). */
+async function renderMarker(target: CommentTarget): Promise<string> {
+  return (await loadReport()).renderCommentMarker(target.key);
 }
 
 /** Post or update the sticky comment; a 403 (read-only token on a fork) is a warning, not a failure. */
 async function postComment(target: CommentTarget, body: string): Promise<string | undefined> {
+  const marker = await renderMarker(target);
   try {
     const result = await upsertStickyComment(target.client, target.pr, {
-      marker: target.marker,
-      author: target.author,
+      marker,
+      author: await target.author,
       body,
     });
     return result.url;
@@ -202,7 +211,8 @@ async function postComment(target: CommentTarget, body: string): Promise<string 
 /** Whether the sticky comment already exists (a read error counts as no). */
 async function hasStickyComment(target: CommentTarget): Promise<boolean> {
   try {
-    return (await findStickyComment(target.client, target.pr, target.marker, target.author)) !== undefined;
+    const marker = await renderMarker(target);
+    return (await findStickyComment(target.client, target.pr, marker, await target.author)) !== undefined;
   } catch {
     return false;
   }
@@ -248,6 +258,10 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
   const replay = inputs.replay
     ? { file: path.resolve(context.workspace, inputs.replay), display: inputs.replay }
     : undefined;
+  // Work that waits on git, the network or the disk starts as soon as it can and is awaited where the sequential
+  // version did it (so groups, logs and errors come in the same order): the GitHub client loads while git finds
+  // the repository, the base resolves while the pull request's files are listed and the config is read.
+  const loadingClient = settleLater(createGitHubClient(inputs.githubToken, context.apiUrl));
   const root = await findGitRoot(path.dirname(configPath));
   core.setOutput("report-dir", reportDir);
 
@@ -265,51 +279,60 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
   }
 
   const key = buildCommentKey(context, inputs);
-  const client = getOctokit(inputs.githubToken, { baseUrl: context.apiUrl }) as unknown as GitHubRequester;
   const pr = context.pullRequest
     ? { owner: context.owner, repo: context.repo, number: context.pullRequest.number }
     : undefined;
 
   // The base: the input, else the pull request's base, a push's previous commit, a merge group's base, or main.
-  const base = await core.group("Resolve the base", async () => {
-    if (inputs.baseRef) return { ref: inputs.baseRef, sha: await resolveOrFetchCommit(root, inputs.baseRef) };
-    const fromEvent = context.pullRequest
-      ? { ref: context.pullRequest.base.ref, sha: context.pullRequest.base.sha }
-      : context.before && !/^0+$/.test(context.before)
-        ? { ref: context.before.slice(0, 7), sha: context.before }
-        : undefined;
-    if (fromEvent) {
-      await ensureCommitAvailable(root, fromEvent.sha);
-      return fromEvent;
-    }
-    return findDefaultBase(root);
-  });
-
-  let changedFiles: string[] | undefined;
-  if (pr && !inputs.forceRun) {
-    changedFiles = await core.group("List the pull request's files", async () => {
-      try {
-        return await listPullRequestFiles(client, pr);
-      } catch (error) {
-        core.warning(`could not list the pull request's files (${(error as Error).message}); using git diff`);
-        return undefined;
+  const resolvingBase = settleLater(
+    (async () => {
+      if (inputs.baseRef)
+        return { ref: inputs.baseRef, sha: await resolveOrFetchCommit(root, inputs.baseRef) };
+      const fromEvent = context.pullRequest
+        ? { ref: context.pullRequest.base.ref, sha: context.pullRequest.base.sha }
+        : context.before && !/^0+$/.test(context.before)
+          ? { ref: context.before.slice(0, 7), sha: context.before }
+          : undefined;
+      if (fromEvent) {
+        await ensureCommitAvailable(root, fromEvent.sha);
+        return fromEvent;
       }
-    });
-  }
-
+      return findDefaultBase(root);
+    })(),
+  );
+  // getOctokit refuses an empty token: fail here, as before, rather than at the first request. Otherwise nothing
+  // waits for the client until a request does (its chunk may still be loading).
+  if (!inputs.githubToken) await loadingClient;
+  const client: GitHubRequester = {
+    request: async (route, params) => (await loadingClient).request(route, params),
+  };
+  const listingFiles =
+    pr && !inputs.forceRun
+      ? listPullRequestFiles(client, pr).then(
+          (files) => ({ files }),
+          (error: unknown) => ({ error: error as Error }),
+        )
+      : undefined;
   // A shard job posts nothing: the merge job posts the one comment for every shard.
   const target: CommentTarget | undefined =
     pr && inputs.comment !== "never" && !inputs.shard
-      ? {
-          client,
-          pr,
-          key,
-          marker: renderCommentMarker(key),
-          author: await findTokenLogin(client),
-        }
+      ? { client, pr, key, author: findTokenLogin(client) }
       : undefined;
+  const readingApiKeyEnv = readApiKeyEnv(configPath);
 
-  const apiKeyEnv = await readApiKeyEnv(configPath);
+  const base = await core.group("Resolve the base", () => resolvingBase);
+
+  // The check reads the head's config and the base's while the files are on their way.
+  const changedFiles: Promise<string[] | undefined> = listingFiles
+    ? core.group("List the pull request's files", async () => {
+        const listed = await listingFiles;
+        if ("files" in listed) return listed.files;
+        core.warning(`could not list the pull request's files (${listed.error.message}); using git diff`);
+        return undefined;
+      })
+    : Promise.resolve(undefined);
+
+  const apiKeyEnv = await readingApiKeyEnv;
   // The api-key input answers for the provider's key variable; other names come from the job's environment
   // (secrets the workflow set), never from the runner's own tokens.
   const lookupKey = (name: string): string | undefined => {
@@ -321,7 +344,29 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
     ...(inputs.baseURL ? { baseURL: inputs.baseURL } : {}),
     ...(inputs.model ? { model: inputs.model } : {}),
   };
-  let evaluatingPosted = false;
+  // Reviewers never read a stale verdict: an existing comment says "evaluating" until the result replaces it. That
+  // update runs beside the evaluation (the first model request does not wait for GitHub) and is awaited before
+  // the verdict is posted.
+  let evaluating: Promise<boolean> | undefined;
+  const markEvaluating = (suites: string[]): void => {
+    if (!target || evaluating) return;
+    evaluating = settleLater(
+      (async () => {
+        if (!(await hasStickyComment(target))) return false;
+        const { renderEvaluatingComment } = await loadReport();
+        await postComment(
+          target,
+          renderEvaluatingComment({
+            key,
+            sha: context.pullRequest?.head.sha ?? context.sha,
+            suites,
+            ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+          }),
+        );
+        return true;
+      })(),
+    );
+  };
   // mode: merge evaluates nothing: each side is the merge of the shards' results the job downloaded to report-dir.
   let shards: ShardResults | undefined;
   const mergeSide = async (request: PullRequestEvaluation): Promise<PullRequestEvaluationResult> =>
@@ -336,71 +381,72 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
       await writeFile(path.join(reportDir, `${request.side}.json`), `${JSON.stringify(result, null, 2)}\n`);
       return { result, blocking: findBlockingFailures(result) };
     });
-  const check: PullRequestCheckResult = await runPullRequestCheck({
-    configPath,
-    displayBase: root,
-    base,
-    headSha: context.sha,
-    headRef: context.pullRequest
-      ? `#${context.pullRequest.number} ${context.sha.slice(0, 7)}`
-      : context.sha.slice(0, 7),
-    ...(changedFiles ? { changedFiles } : {}),
-    all: inputs.forceRun,
-    thresholds: buildThresholds(inputs),
-    ...(inputs.shard ? { shard: inputs.shard } : {}),
-    compareWhenBlocked: true,
-    today: new Date(),
-    toolVersion: ACTION_VERSION,
-    onEvent: (event) => {
-      if (event.type === "touched") {
-        core.info(`Comparing with ${event.base}.`);
-        if (event.baseProblem) core.info(toLogSafe(`note: ${event.baseProblem}`));
-        for (const suite of event.touched) {
-          core.info(toLogSafe(`  suite ${suite.name}: ${suite.reasons.join("; ")}`));
+  let check: PullRequestCheckResult;
+  try {
+    check = await runPullRequestCheck({
+      configPath,
+      repoRoot: root,
+      displayBase: root,
+      base,
+      headSha: context.sha,
+      headRef: context.pullRequest
+        ? `#${context.pullRequest.number} ${context.sha.slice(0, 7)}`
+        : context.sha.slice(0, 7),
+      changedFiles,
+      all: inputs.forceRun,
+      thresholds: buildThresholds(inputs),
+      ...(inputs.shard ? { shard: inputs.shard } : {}),
+      compareWhenBlocked: true,
+      today: new Date(),
+      toolVersion: ACTION_VERSION,
+      onEvent: (event) => {
+        if (event.type === "touched") {
+          core.info(`Comparing with ${event.base}.`);
+          if (event.baseProblem) core.info(toLogSafe(`note: ${event.baseProblem}`));
+          for (const suite of event.touched) {
+            core.info(toLogSafe(`  suite ${suite.name}: ${suite.reasons.join("; ")}`));
+          }
         }
-      }
-    },
-    evaluate: async (request) => {
-      if (inputs.mode === "merge") return mergeSide(request);
-      // Reviewers never read a stale verdict: an existing comment says "evaluating" until the result replaces it.
-      if (target && !evaluatingPosted && (await hasStickyComment(target))) {
-        evaluatingPosted = true;
-        await postComment(
-          target,
-          renderEvaluatingComment({
-            key,
-            sha: context.pullRequest?.head.sha ?? context.sha,
+      },
+      evaluate: async (request) => {
+        if (inputs.mode === "merge") return mergeSide(request);
+        markEvaluating(request.suites);
+        // The reports' renderers load while the base side waits on the model (they are needed only after it).
+        if (request.side === "base") settleLater(loadReport());
+        return core.group(`Evaluate ${request.side} (${request.suites.join(", ")})`, () =>
+          evaluateConfig({
+            configPath: request.configPath,
             suites: request.suites,
-            ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+            displayBase: request.displayBase,
+            lookupKey,
+            onSecret: (value) => core.setSecret(value),
+            cache: true,
+            cacheDir,
+            ...(replay ? { replay } : {}),
+            overrides,
+            git: request.git,
+            ...(request.shard ? { shard: request.shard } : {}),
+            out: path.join(
+              reportDir,
+              request.shard ? formatShardResultFileName(request.side, request.shard) : `${request.side}.json`,
+            ),
+            toolVersion: ACTION_VERSION,
+            onPlan: (plan) => {
+              core.info(`${plan.suites} suite(s), ${plan.calls} calls (${plan.distinctRequests} distinct)`);
+              if (plan.shard) core.info(describeShard(plan.shard));
+            },
           }),
         );
-      }
-      return core.group(`Evaluate ${request.side} (${request.suites.join(", ")})`, () =>
-        evaluateConfig({
-          configPath: request.configPath,
-          suites: request.suites,
-          displayBase: request.displayBase,
-          lookupKey,
-          onSecret: (value) => core.setSecret(value),
-          cache: true,
-          cacheDir,
-          ...(replay ? { replay } : {}),
-          overrides,
-          git: request.git,
-          ...(request.shard ? { shard: request.shard } : {}),
-          out: path.join(
-            reportDir,
-            request.shard ? formatShardResultFileName(request.side, request.shard) : `${request.side}.json`,
-          ),
-          toolVersion: ACTION_VERSION,
-          onPlan: (plan) => {
-            core.info(`${plan.suites} suite(s), ${plan.calls} calls (${plan.distinctRequests} distinct)`);
-            if (plan.shard) core.info(describeShard(plan.shard));
-          },
-        }),
-      );
-    },
-  });
+      },
+    });
+  } catch (error) {
+    // The evaluation's own error is the one to report, after the groups still open have closed and the
+    // "evaluating" update has finished.
+    await changedFiles.catch(() => undefined);
+    await evaluating?.catch(() => undefined);
+    throw error;
+  }
+  const evaluatingPosted = (await evaluating) ?? false;
 
   if (check.kind === "nothing-touched") {
     core.info(`No suite is touched by the changes since ${check.base}: nothing to evaluate.`);
@@ -409,6 +455,7 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
       .addRaw(`## promptfirst: no suite touched\n\nNothing to evaluate against ${check.base}.\n`)
       .write();
     if (target && inputs.comment === "always") {
+      const { renderNothingTouchedComment } = await loadReport();
       const url = await postComment(
         target,
         renderNothingTouchedComment({
@@ -453,6 +500,7 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
   annotateDataReports(check.dataReports, check.head.dir, root);
 
   const links = context.runUrl ? { runUrl: context.runUrl } : {};
+  const { renderComment, renderHtmlReport, renderJobSummary, renderJson, renderJUnit } = await loadReport();
   await core.group("Write the reports", async () => {
     await mkdir(reportDir, { recursive: true });
     await writeFile(path.join(reportDir, "comparison.json"), renderJson(comparison));

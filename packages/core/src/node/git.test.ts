@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isPromptfirstError } from "../errors.ts";
-import { listChangedFiles, resolveOrFetchCommit } from "./git.ts";
+import { addTemporaryWorktree, listChangedFiles, readCommittedFile, resolveOrFetchCommit } from "./git.ts";
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], {
@@ -46,5 +46,32 @@ describe("git helpers", () => {
     const { origin, oldSha } = await makeOrigin();
     await writeFile(path.join(origin, "café prompt.md"), "x\n");
     expect(await listChangedFiles(origin, oldSha)).toEqual(["a.txt", "café prompt.md"]);
+  });
+
+  it("reads a file of a commit as its checkout has it, and leaves what is not a plain file to the checkout", async () => {
+    const { origin, oldSha } = await makeOrigin();
+    await mkdir(path.join(origin, "cfg *"), { recursive: true });
+    await writeFile(path.join(origin, "cfg *", "promptfirst.yaml"), "suites: {}\r\n");
+    await writeFile(path.join(origin, ".gitattributes"), "*.yaml text eol=crlf\n");
+    await symlink("a.txt", path.join(origin, "link.txt"));
+    git(origin, "add", "-A");
+    git(origin, "commit", "--quiet", "-m", "three");
+    const sha = git(origin, "rev-parse", "HEAD");
+    const worktree = await addTemporaryWorktree(origin, sha);
+    try {
+      const checkedOut = await readFile(path.join(worktree.dir, "cfg *", "promptfirst.yaml"), "utf8");
+      // Through the repository's filters (eol=crlf here), with the name taken literally (no glob).
+      expect(await readCommittedFile(origin, sha, path.join("cfg *", "promptfirst.yaml"))).toBe(checkedOut);
+      expect(checkedOut).toBe("suites: {}\r\n");
+      expect(await readCommittedFile(origin, sha, "a.txt")).toBe("two\n");
+      expect(await readCommittedFile(origin, oldSha, "a.txt")).toBe("one\n");
+      // Absent, a symlink, a directory: undefined (the caller reads the checkout).
+      expect(await readCommittedFile(origin, oldSha, "link.txt")).toBeUndefined();
+      expect(await readCommittedFile(origin, sha, "link.txt")).toBeUndefined();
+      expect(await readCommittedFile(origin, sha, "cfg *")).toBeUndefined();
+      expect(await readCommittedFile(origin, sha, "cfg ?/promptfirst.yaml")).toBeUndefined();
+    } finally {
+      await worktree.remove();
+    }
   });
 });

@@ -71,6 +71,25 @@ export async function listChangedFiles(root: string, base: string): Promise<stri
   return [...new Set([...changed.split("\0"), ...untracked.split("\0")].filter(Boolean))].sort();
 }
 
+/**
+ * The text of `file` (a path relative to the repository root) at commit `sha`, as a checkout writes it (through
+ * the repository's filters: line endings, smudge). Undefined when it is not a regular file there (absent, a
+ * symlink, a submodule, a directory), for the caller to look in a checkout instead. Two quick git commands, where
+ * a checkout of the commit writes every file of it.
+ */
+export async function readCommittedFile(
+  root: string,
+  sha: string,
+  file: string,
+): Promise<string | undefined> {
+  const name = file.split(path.sep).join("/");
+  // "<mode> <type> <object>\t<path>\0", or nothing when the commit has no such path.
+  const entry = await runGit(root, ["--literal-pathspecs", "ls-tree", "-z", sha, "--", name]);
+  const mode = entry.slice(0, entry.indexOf(" "));
+  if (mode !== "100644" && mode !== "100755") return undefined;
+  return runGit(root, ["cat-file", "--filters", `${sha}:${name}`]);
+}
+
 /** A checkout of one commit in a temporary directory, to be removed with `remove()`. */
 export interface TemporaryWorktree {
   dir: string;

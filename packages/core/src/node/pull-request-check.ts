@@ -1,21 +1,17 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import {
-  applyPromptFirst,
   type Comparison,
   type Config,
-  compareRuns,
   type DataReport,
   DEFAULTS,
   type EvalCaseRef,
-  evaluatePromptFirst,
   findTouchedSuites,
   type GatesConfig,
   inferProviderFromBaseURL,
   isPromptfirstError,
   type LoadedCandidate,
   type LoadedConfig,
-  mergeRunResults,
   PromptfirstError,
   parseConfig,
   RUN_RESULT_SCHEMA_VERSION,
@@ -27,10 +23,21 @@ import {
   type Thresholds,
   type TouchedSuite,
 } from "../index.ts";
-import { loadTrainingDataReport } from "./check-training-file.ts";
-import { addTemporaryWorktree, findGitRoot, listChangedFiles } from "./git.ts";
+import {
+  addTemporaryWorktree,
+  findGitRoot,
+  listChangedFiles,
+  readCommittedFile,
+  type TemporaryWorktree,
+} from "./git.ts";
 import { loadConfig } from "./load-config.ts";
-import { loadRunResult } from "./load-result.ts";
+
+// What a check needs only once both sides are evaluated (the comparison, the prompt-first rule, the training-data
+// checks with their tokenizer) or only in a merge (run results on disk) is imported when first needed: a bundle
+// then parses it after the first model request, not before.
+const loadComparison = () => import("../compare/compare-runs.ts");
+const loadPromptFirst = () => import("../prompt-first/evaluate.ts");
+const loadTrainingCheck = () => import("./check-training-file.ts");
 
 /** The gate thresholds a config sets under `gates:`, as comparison thresholds. */
 export function readConfigThresholds(gates: GatesConfig | undefined): Partial<Thresholds> {
@@ -134,6 +141,7 @@ async function checkTrainingFiles(
     }
     const provider = inferProviderFromBaseURL(candidate.provider.baseURL);
     const spec = candidate.fineTune;
+    const { loadTrainingDataReport } = await loadTrainingCheck();
     reports.push(
       await loadTrainingDataReport(entry.absolute, {
         file: entry.file,
@@ -185,6 +193,10 @@ async function readBaseConfig(file: string, display: string): Promise<{ config?:
   } catch {
     return { problem: `the base has no ${display}` };
   }
+  return parseBaseConfig(text, display);
+}
+
+function parseBaseConfig(text: string, display: string): { config?: Config; problem?: string } {
   try {
     return { config: parseConfig(text, display).config };
   } catch (error) {
@@ -225,6 +237,8 @@ export type PullRequestCheckEvent =
 export interface PullRequestCheckOptions {
   /** Absolute path of the head config. */
   configPath: string;
+  /** The top of the git work tree holding the config, when the caller already asked git (default: asks it). */
+  repoRoot?: string;
   /** Directory the config's files are named relative to in messages and results. */
   displayBase: string;
   /** The base to compare with, already resolved by the caller (a ref for display and its commit). */
@@ -232,8 +246,12 @@ export interface PullRequestCheckOptions {
   headSha: string;
   /** How head is named (default `working tree`). */
   headRef?: string;
-  /** Files the change touches, repo-relative (default: `git diff` of the working tree against base). */
-  changedFiles?: readonly string[];
+  /**
+   * Files the change touches, repo-relative (default, and when it resolves to undefined: `git diff` of the working
+   * tree against base). May be on its way (a pull request's files from GitHub's API): the check reads the configs
+   * meanwhile.
+   */
+  changedFiles?: readonly string[] | PromiseLike<readonly string[] | undefined>;
   /** Evaluate these suites whatever changed. */
   suites?: readonly string[];
   /** Evaluate every suite. */
@@ -303,17 +321,25 @@ export type PullRequestCheckResult =
  */
 export async function runPullRequestCheck(options: PullRequestCheckOptions): Promise<PullRequestCheckResult> {
   const { configPath, base } = options;
-  const root = await findGitRoot(path.dirname(configPath));
+  const root = options.repoRoot ?? (await findGitRoot(path.dirname(configPath)));
   const configInRepo = path.relative(root, configPath);
-  const head = await loadConfig(configPath, { displayBase: options.displayBase });
-  const changed = options.changedFiles ? [...options.changedFiles] : await listChangedFiles(root, base.sha);
-  const headRef = options.headRef ?? "working tree";
-  const shortBase = `${base.ref} (${base.sha.slice(0, 7)})`;
-
-  const worktree = await addTemporaryWorktree(root, base.sha);
+  // The base's checkout is made while head is read and evaluated: only the base's evaluation and the training-data
+  // checks read it. Which suites are touched needs the base's config sooner: it is read from git's objects, and
+  // from the checkout only when git cannot hand it over as a plain file.
+  const checkingOut = settleLater(addTemporaryWorktree(root, base.sha));
+  const readingBaseText = settleLater(readCommittedFile(root, base.sha, configInRepo));
   try {
-    const baseConfigPath = path.join(worktree.dir, configInRepo);
-    const baseConfig = await readBaseConfig(baseConfigPath, head.file);
+    const head = await loadConfig(configPath, { displayBase: options.displayBase });
+    const given = await options.changedFiles;
+    const changed = given ? [...given] : await listChangedFiles(root, base.sha);
+    const headRef = options.headRef ?? "working tree";
+    const shortBase = `${base.ref} (${base.sha.slice(0, 7)})`;
+
+    const baseText = await readingBaseText.catch(() => undefined);
+    const baseConfig =
+      baseText === undefined
+        ? await readBaseConfig(path.join((await checkingOut).dir, configInRepo), head.file)
+        : parseBaseConfig(baseText, head.file);
     const wanted = options.suites ?? [];
     const touched: TouchedSuite[] = options.all
       ? head.suites.map((s) => ({ name: s.name, reasons: ["--all"] }))
@@ -331,12 +357,18 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
 
     const names = touched.map((s) => s.name);
     const baseNames = names.filter((name) => baseConfig.config?.suites[name] !== undefined);
-    // Name the base's files as the head's are named, not by their temporary checkout.
-    const baseDisplayBase = path.join(worktree.dir, path.relative(root, options.displayBase));
+    // Where the base's files are, and how to name them: as the head's are named, not by their temporary checkout.
+    const baseSide = async () => {
+      const { dir } = await checkingOut;
+      return {
+        configPath: path.join(dir, configInRepo),
+        displayBase: path.join(dir, path.relative(root, options.displayBase)),
+      };
+    };
     const shard = options.shard
       ? {
           ...options.shard,
-          peers: await collectCaseIds(head, names, baseNames, baseConfigPath, baseDisplayBase),
+          peers: await collectCaseIds(head, names, baseNames, await baseSide()),
         }
       : undefined;
     options.onEvent?.({ type: "evaluate", side: "head", label: `head (${headRef})` });
@@ -352,6 +384,7 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
     let baseBlocking: PullRequestEvaluationResult["blocking"] = [];
     if (baseNames.length > 0) {
       options.onEvent?.({ type: "evaluate", side: "base", label: `base ${shortBase}` });
+      const { configPath: baseConfigPath, displayBase: baseDisplayBase } = await baseSide();
       const baseOutcome = await options.evaluate({
         side: "base",
         configPath: baseConfigPath,
@@ -404,6 +437,7 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
       };
     }
 
+    const { compareRuns } = await loadComparison();
     const compared = compareRuns(
       baseResult,
       headOutcome.result,
@@ -416,12 +450,13 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
       head,
       suites: names,
       root,
-      baseDir: worktree.dir,
+      baseDir: (await checkingOut).dir,
       baseLabel: shortBase,
       changed,
     });
     const thresholds = compared.thresholds;
     const mode = thresholds.promptFirst ?? DEFAULTS.promptFirst;
+    const { applyPromptFirst, evaluatePromptFirst } = await loadPromptFirst();
     const report = evaluatePromptFirst({
       head: headOutcome.result,
       base: baseResult,
@@ -447,8 +482,18 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
       blocking,
     };
   } finally {
-    await worktree.remove();
+    const worktree: TemporaryWorktree | undefined = await checkingOut.catch(() => undefined);
+    await worktree?.remove();
   }
+}
+
+/**
+ * `promise` with its rejection handled for now: work started early and awaited later (or never, when an earlier
+ * step fails) must not end the process as an unhandled rejection. Awaiting it still throws.
+ */
+function settleLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /**
@@ -471,8 +516,7 @@ async function collectCaseIds(
   head: LoadedConfig,
   names: readonly string[],
   baseNames: readonly string[],
-  baseConfigPath: string,
-  baseDisplayBase: string,
+  baseSide: { configPath: string; displayBase: string },
 ): Promise<Record<string, string[]>> {
   const ids: Record<string, Set<string>> = {};
   const add = (config: LoadedConfig): void => {
@@ -486,7 +530,9 @@ async function collectCaseIds(
   add(head);
   if (baseNames.length > 0) {
     try {
-      add(await loadConfig(baseConfigPath, { suites: [...baseNames], displayBase: baseDisplayBase }));
+      add(
+        await loadConfig(baseSide.configPath, { suites: [...baseNames], displayBase: baseSide.displayBase }),
+      );
     } catch (error) {
       // The base's own evaluation reports the problem; the shard is then cut over head's cases.
       if (!isPromptfirstError(error)) throw error;
@@ -541,6 +587,7 @@ export async function loadShardResults(
       }
       const match = SHARD_FILE.exec(entry.name);
       if (!match || !entry.isFile()) continue;
+      const { loadRunResult } = await import("./load-result.ts");
       const result = await loadRunResult(file, { displayPath: shown });
       const [index, count] = [Number(match[2]), Number(match[3])];
       if (result.shard?.index !== index || result.shard.count !== count) {
@@ -574,6 +621,7 @@ export function createShardMergeEvaluation(
         `no ${request.side} results of shards (${request.side}.shard-i-of-n.json) in ${where}: run every shard first (\`promptfirst gate --shard i/n\`, or the Action with \`shard\`) and merge the directories they wrote (with actions/download-artifact, use merge-multiple: true)`,
       );
     }
+    const { mergeRunResults } = await import("../result/merge.ts");
     const merged = mergeRunResults(parts);
     const label = `the ${request.side} shards (${parts.map((p) => p.file).join(", ")})`;
     const wanted = [...request.suites].sort();

@@ -1,0 +1,172 @@
+// runPullRequestCheck's reading of the base: its config from git's objects (or from the base's checkout when git
+// cannot hand it over as a plain file), the checkout made beside the head's work and always removed.
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunResult } from "../index.ts";
+import { type PullRequestEvaluation, runPullRequestCheck } from "./pull-request-check.ts";
+
+function git(dir: string, ...args: string[]): string {
+  return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], {
+    cwd: dir,
+    encoding: "utf8",
+  }).trim();
+}
+
+const CONFIG = `pricing:
+  "m-*": { input: 1, output: 2 }
+suites:
+  math:
+    cases: evals/math.jsonl
+    scorers:
+      - exact: "{{expected}}"
+    candidates:
+      careful:
+        model: m-careful
+        prompt: add-one.md
+`;
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), "promptfirst-pr-check-"));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A repository whose base commit has `base` files and whose head commit (checked out) has `head` files too. */
+async function makeRepo(
+  name: string,
+  base: Record<string, string>,
+  head: Record<string, string>,
+): Promise<{ dir: string; baseSha: string }> {
+  const dir = path.join(root, name);
+  const write = async (files: Record<string, string>) => {
+    for (const [file, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      if (text.startsWith("->")) await symlink(text.slice(2), path.join(dir, file));
+      else await writeFile(path.join(dir, file), text);
+    }
+  };
+  await mkdir(dir, { recursive: true });
+  git(dir, "init", "--quiet", "--initial-branch=main");
+  await write({ "README.md": "x\n", ...base });
+  git(dir, "add", "-A");
+  git(dir, "commit", "--quiet", "-m", "base");
+  const baseSha = git(dir, "rev-parse", "HEAD");
+  await write(head);
+  git(dir, "add", "-A");
+  git(dir, "commit", "--quiet", "-m", "head");
+  return { dir, baseSha };
+}
+
+const PROJECT = {
+  "add-one.md": "Add one to {{n}}.\n",
+  "evals/math.jsonl": '{"id": "c0", "vars": {"n": 0}, "expected": "1"}\n',
+};
+
+/** Run the check with an `evaluate` that records its requests and reports every call blocked (no comparison). */
+async function check(dir: string, baseSha: string, changedFiles?: Promise<string[] | undefined>) {
+  const requests: PullRequestEvaluation[] = [];
+  const result = await runPullRequestCheck({
+    configPath: path.join(dir, "promptfirst.yaml"),
+    displayBase: dir,
+    base: { ref: "main", sha: baseSha },
+    headSha: git(dir, "rev-parse", "HEAD"),
+    ...(changedFiles ? { changedFiles } : {}),
+    thresholds: {},
+    today: new Date("2026-01-01"),
+    toolVersion: "test",
+    evaluate: async (request) => {
+      requests.push(request);
+      return {
+        result: { config: { file: "promptfirst.yaml" } } as RunResult,
+        blocking: [{ kind: "no_api_key", message: "no key", count: 1 }],
+      };
+    },
+  });
+  // The base's temporary checkout is gone, and git forgot it.
+  expect(git(dir, "worktree", "list").split("\n")).toHaveLength(1);
+  return { result, requests };
+}
+
+describe("runPullRequestCheck reads the base", () => {
+  it("from git's objects: the touched suite is evaluated on head, then on the base's checkout", async () => {
+    const { dir, baseSha } = await makeRepo(
+      "changed-prompt",
+      { ...PROJECT, "promptfirst.yaml": CONFIG },
+      { "add-one.md": "Please add one to {{n}}.\n" },
+    );
+    // The pull request's files, still on their way when the check starts.
+    const { result, requests } = await check(dir, baseSha, Promise.resolve(["add-one.md"]));
+    expect(result.kind).toBe("blocked");
+    if (result.kind !== "blocked") return;
+    expect(result.touched).toEqual([{ name: "math", reasons: ["add-one.md changed"] }]);
+    expect(requests.map((r) => r.side)).toEqual(["head", "base"]);
+    expect(requests[1]!.configPath).not.toBe(requests[0]!.configPath);
+    expect(path.basename(requests[1]!.configPath)).toBe("promptfirst.yaml");
+  });
+
+  it("from the checkout when the base has no config (a config new in this change)", async () => {
+    const { dir, baseSha } = await makeRepo("new-config", {}, { ...PROJECT, "promptfirst.yaml": CONFIG });
+    const events: unknown[] = [];
+    const requests: PullRequestEvaluation[] = [];
+    const result = await runPullRequestCheck({
+      configPath: path.join(dir, "promptfirst.yaml"),
+      displayBase: dir,
+      base: { ref: "main", sha: baseSha },
+      headSha: git(dir, "rev-parse", "HEAD"),
+      thresholds: {},
+      today: new Date("2026-01-01"),
+      toolVersion: "test",
+      onEvent: (event) => events.push(event),
+      evaluate: async (request) => {
+        requests.push(request);
+        return {
+          result: { config: { file: "promptfirst.yaml" } } as RunResult,
+          blocking: [{ kind: "no_api_key", message: "no key", count: 1 }],
+        };
+      },
+    });
+    expect(result.kind).toBe("blocked");
+    expect(events[0]).toMatchObject({
+      type: "touched",
+      touched: [
+        {
+          name: "math",
+          reasons: [
+            "the base has no config to compare with",
+            "add-one.md changed",
+            "evals/math.jsonl changed",
+          ],
+        },
+      ],
+      baseProblem: "the base has no promptfirst.yaml",
+    });
+    expect(requests.map((r) => r.side)).toEqual(["head"]);
+  });
+
+  it("from the checkout when the base's config is a symlink, as a checkout reads it", async () => {
+    const { dir, baseSha } = await makeRepo(
+      "symlinked-config",
+      { ...PROJECT, "config/real.yaml": CONFIG, "promptfirst.yaml": "->config/real.yaml" },
+      { "add-one.md": "Please add one to {{n}}.\n" },
+    );
+    const { result } = await check(dir, baseSha, Promise.resolve(["add-one.md"]));
+    expect(result.kind).toBe("blocked");
+    if (result.kind !== "blocked") return;
+    expect(result.touched).toEqual([{ name: "math", reasons: ["add-one.md changed"] }]);
+  });
+
+  it("and removes the base's checkout when the head's config is invalid", async () => {
+    const { dir, baseSha } = await makeRepo(
+      "invalid-head",
+      { ...PROJECT, "promptfirst.yaml": CONFIG },
+      { "promptfirst.yaml": "suites: 3\n" },
+    );
+    await expect(check(dir, baseSha)).rejects.toThrow();
+    expect(git(dir, "worktree", "list").split("\n")).toHaveLength(1);
+  });
+});
