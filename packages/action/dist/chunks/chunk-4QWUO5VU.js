@@ -1,0 +1,2 @@
+import { createRequire as __pfCreateRequire } from 'node:module'; const require = __pfCreateRequire(import.meta.url);
+var DEFAULTS={promptFirst:"enforce",confidence:.95,maxScoreDrop:.02,maxCostIncrease:20,maxErrorRate:.05,minFineTuneGain:.05,failOn:"any",comment:"always",concurrency:8,timeoutMs:6e4,maxRetries:4,retryBaseDelayMs:500,retryMaxDelayMs:3e4,baseURL:"https://api.openai.com/v1",apiKeyEnv:"OPENAI_API_KEY",cacheDir:".promptfirst/cache",repeat:1};export{DEFAULTS};
