@@ -65,12 +65,17 @@ const zodEnglishOnly = {
   setup(b) {
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
       /\/node_modules\/zod\/v4\//.test(args.importer)
-        ? { path: path.resolve(args.resolveDir, "../locales/index.js"), namespace: "zod-locales" }
+        ? // Relative to this package: esbuild hashes a plugin namespace's paths into chunk names, and an absolute
+          // path would make the committed dist depend on where the repository was cloned.
+          {
+            path: path.relative(here("."), path.resolve(args.resolveDir, "../locales/index.js")),
+            namespace: "zod-locales",
+          }
         : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
       contents: `export { default as en } from "./en.js";`,
-      resolveDir: path.dirname(args.path),
+      resolveDir: path.resolve(here("."), path.dirname(args.path)),
       loader: "js",
     }));
   },
