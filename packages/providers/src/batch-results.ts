@@ -4,6 +4,7 @@
  */
 import type { ProviderError, ProviderResponse, Usage } from "@promptfirst/core";
 import { z } from "zod";
+import { chatCompletionSchema } from "./openai-provider.ts";
 
 /** `POST /v1/files`: only the id is needed. */
 export const uploadedFileSchema = z.object({ id: z.string().min(1) });
@@ -67,29 +68,6 @@ export const outputLineSchema = z.object({
 
 /** A line of an output or error file as validated. */
 export type OutputLine = z.infer<typeof outputLineSchema>;
-
-/** The parts of a chat completion (a successful line's `response.body`) promptfirst depends on. */
-const chatCompletionSchema = z.object({
-  model: z.string().optional(),
-  choices: z
-    .array(
-      z.object({
-        message: z.object({
-          content: z.string().nullable().optional(),
-          refusal: z.string().nullable().optional(),
-        }),
-        finish_reason: z.string().nullable().optional(),
-      }),
-    )
-    .min(1, "the response has no choices"),
-  usage: z
-    .object({
-      prompt_tokens: z.number().int().min(0),
-      completion_tokens: z.number().int().min(0),
-      prompt_tokens_details: z.object({ cached_tokens: z.number().int().min(0).optional() }).nullish(),
-    })
-    .nullish(),
-});
 
 /** The first problem zod found, as `path: message`. */
 export function describeIssue(error: z.ZodError): string {

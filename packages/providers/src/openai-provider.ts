@@ -64,8 +64,8 @@ export interface OpenAIProviderOptions {
   fetch?: typeof fetch;
 }
 
-/** The parts of a chat completion promptfirst depends on, validated. */
-const chatCompletionSchema = z.object({
+/** The parts of a chat completion promptfirst depends on, validated (also a Batch API output line's body). */
+export const chatCompletionSchema = z.object({
   model: z.string().optional(),
   choices: z
     .array(
