@@ -24,8 +24,10 @@
 //   and require()d by small stand-ins the first time one of its functions is called.
 // - Whitespace and syntax minified (identifiers kept: stack traces and class names stay readable): a smaller file
 //   is faster to read and parse. No source maps.
+
+import { realpathSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -84,7 +86,7 @@ const zodEnglishOnly = {
 /**
  * Libraries loaded on first use (see above), in groups written as dist/lazy/<group>.cjs, each module with the
  * exports the sources import from it. An import of one is given a stand-in whose exports require() the group's
- * file and call into the real module when first called; `default` may be a class (`new` works through it). A
+ * file and call into the real module when first called; any of them may be a class (`new` works through it). A
  * group shares its code (ajv-formats adds formats to the ajv it is given: one ajv for both).
  */
 const LAZY_GROUPS = {
@@ -96,6 +98,18 @@ const LAZY_GROUPS = {
     "ajv-formats": ["default"],
   },
   csv: { "csv-parse/sync": ["parse"] },
+  // @actions/github's Octokit fetches through undici, and @actions/http-client builds its proxy agent with it;
+  // the Action hands Octokit its own node:http fetch unless a proxy is set (src/github.ts), so undici (~0.55 MB)
+  // is parsed only behind a proxy.
+  undici: { undici: ["fetch", "ProxyAgent"] },
+};
+/** Where a group's modules resolve from (default: core's sources, where the imports they stand for are). */
+const LAZY_RESOLVE_DIRS = {
+  undici: path.dirname(
+    createRequire(path.join(realpathSync(here("node_modules/@actions/github")), "package.json")).resolve(
+      "undici/package.json",
+    ),
+  ),
 };
 const LAZY_MODULES = new Map(
   Object.entries(LAZY_GROUPS).flatMap(([group, modules]) =>
@@ -131,7 +145,7 @@ const lazyStandIns = {
         lines.push(
           name === "default"
             ? "export default function (...args) { const f = load().default; return new.target ? new f(...args) : f(...args); }"
-            : `export function ${name}(...args) { return load().${name}(...args); }`,
+            : `export function ${name}(...args) { const f = load().${name}; return new.target ? new f(...args) : f(...args); }`,
         );
       }
       return { contents: lines.join("\n"), resolveDir: here("."), loader: "js" };
@@ -198,11 +212,10 @@ const outdir = process.argv[2] ? path.resolve(process.argv[2]) : here("dist");
 // Start clean: a chunk left over from an earlier build would be committed and never loaded.
 await rm(outdir, { recursive: true, force: true });
 const result = await build({ ...BUILD_OPTIONS, outdir, metafile: Boolean(process.env.METAFILE) });
-// Resolved from core's sources, where the imports they stand for are.
-const lazyResolveDir = here("../core/src");
 for (const { group, contents } of lazyGroupEntries()) {
+  const resolveDir = LAZY_RESOLVE_DIRS[group] ?? here("../core/src");
   await build({
-    stdin: { contents, resolveDir: lazyResolveDir, sourcefile: `lazy-${group}.js`, loader: "js" },
+    stdin: { contents, resolveDir, sourcefile: `lazy-${group}.js`, loader: "js" },
     outfile: path.join(outdir, "lazy", `${group}.cjs`),
     bundle: true,
     platform: "node",

@@ -22,7 +22,7 @@
 //   BENCH_TRACE   print the Action's output lines with their time since spawn
 //   BENCH_VERBOSE print every run's time (sorted), per binary and bundle
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
@@ -34,6 +34,8 @@ import { DIST, makeArithmeticRepo, startPullRequestFixture } from "../src/action
 
 /** The goal: a pull request check that starts asking the model within 150 ms. */
 const GOAL_MS = 150;
+/** Linux's USER_HZ: /proc reports CPU time in these ticks. */
+const CLOCK_TICKS = 100;
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const DISTS = (process.env.BENCH_DIST ?? DIST).split(",").map((d) => path.resolve(d));
@@ -75,9 +77,28 @@ const repo = await makeArithmeticRepo({
 const { dir, headSha } = repo;
 
 let firstRequestAt: number | undefined;
+/** The Action's process, and the CPU time it had used when its first model request arrived. */
+let actionPid: number | undefined;
+let cpuAtFirstRequest: number | undefined;
+/**
+ * User + system CPU milliseconds of a process's main thread so far (Linux: /proc/<pid>/task/<pid>/stat), or
+ * undefined elsewhere. The main thread is where JavaScript runs; V8's and libuv's helper threads are left out.
+ */
+function readCpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces, so split after its closing parenthesis).
+    const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
 const server = await startMockOpenAI({
   respond: (request) => {
-    firstRequestAt ??= performance.now();
+    if (firstRequestAt === undefined) {
+      firstRequestAt = performance.now();
+      if (actionPid !== undefined) cpuAtFirstRequest = readCpuMs(actionPid);
+    }
     const n = Number(/to (\d+)/.exec(String(request.messages.at(-1)?.content ?? ""))?.[1] ?? 0);
     return String(n + 1);
   },
@@ -97,8 +118,9 @@ async function measureOnce(
   node: string,
   dist: string,
   loadLog?: string,
-): Promise<{ ms: number; requestAtEpoch: number }> {
+): Promise<{ ms: number; cpuMs: number | undefined; requestAtEpoch: number }> {
   firstRequestAt = undefined;
+  cpuAtFirstRequest = undefined;
   const scratch = await mkdtemp(path.join(tmpdir(), "promptfirst-cold-start-run-"));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
@@ -136,6 +158,7 @@ async function measureOnce(
   await writeFile(env.GITHUB_STEP_SUMMARY!, "");
   const start = performance.now();
   const child = spawn(node, [...args, dist], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  actionPid = child.pid;
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => {
     if (process.env.BENCH_TRACE)
@@ -153,8 +176,10 @@ async function measureOnce(
       `cold-start run ${run} (${node} ${dist}) exited ${code} without a model request:\n${output}`,
     );
   }
+  actionPid = undefined;
   return {
     ms: firstRequestAt - start,
+    cpuMs: cpuAtFirstRequest,
     requestAtEpoch: performance.timeOrigin + firstRequestAt,
   };
 }
@@ -218,6 +243,7 @@ try {
   const loadBefore = loadavg()[0]!;
   const floors = new Map<string, number[]>(NODES.map((n) => [n, []]));
   const times = new Map<string, number[]>();
+  const cpuTimes = new Map<string, number[]>();
   for (let run = 1; run <= RUNS; run++) {
     for (const node of NODES) {
       floors.get(node)!.push(await measureFloor(node));
@@ -226,7 +252,10 @@ try {
       for (const dist of order) {
         const key = `${node}\n${dist}`;
         if (!times.has(key)) times.set(key, []);
-        times.get(key)!.push((await measureOnce(run, node, dist)).ms);
+        if (!cpuTimes.has(key)) cpuTimes.set(key, []);
+        const { ms, cpuMs } = await measureOnce(run, node, dist);
+        times.get(key)!.push(ms);
+        if (cpuMs !== undefined) cpuTimes.get(key)!.push(cpuMs);
       }
     }
   }
@@ -254,6 +283,14 @@ try {
       console.log(
         `${label}node ${versions.get(node)}: action cold start (spawn to first model request): median ${m.toFixed(0)} ms over ${RUNS} runs = ${ratio.toFixed(2)}x the ${GOAL_MS} ms goal (${ratio <= 1 ? "met" : "missed"}; min ${Math.min(...runs).toFixed(0)}, max ${Math.max(...runs).toFixed(0)}); node -e 0 median ${floor.toFixed(0)} ms, so ${(m - floor).toFixed(0)} ms above the floor`,
       );
+      // The CPU the Action's main thread used before its first request (git and V8's helper threads not
+      // counted): less stretched by a busy machine than the wall time, so it tells changes apart when that is
+      // noisy.
+      const cpu = cpuTimes.get(`${node}\n${dist}`)!;
+      if (cpu.length > 0)
+        console.log(
+          `${label}node ${versions.get(node)}:   its main thread's CPU before the first model request: median ${median(cpu).toFixed(0)} ms (min ${Math.min(...cpu).toFixed(0)}, max ${Math.max(...cpu).toFixed(0)}; 10 ms ticks)`,
+        );
     }
     console.log(
       `${label}dist ${mb(total)} (${files.size} files; index.js ${mb(files.get(dist) ?? 0)}); loaded before the first model request: ${mb(loaded.get(dist) ?? 0)}`,

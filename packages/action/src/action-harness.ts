@@ -53,6 +53,8 @@ export interface BundledActionOptions {
   inputs: Record<string, string>;
   /** The Node binary (default: this process's). */
   node?: string;
+  /** More environment variables (e.g. a proxy), over the runner's. */
+  env?: Record<string, string>;
 }
 
 /** Run `node dist/index.js` with a runner's environment; resolves when it exits. */
@@ -80,6 +82,7 @@ export async function runBundledAction(options: BundledActionOptions): Promise<A
     GITHUB_STEP_SUMMARY: summaryFile,
   };
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
+  Object.assign(env, options.env);
   const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
     execFile(
       options.node ?? process.execPath,

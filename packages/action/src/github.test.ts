@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { getOctokit } from "@actions/github";
 import {
   GITHUB_STANDIN_READ_TOKEN,
@@ -7,6 +9,8 @@ import {
 } from "@promptfirst/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  createGitHubClient,
+  createOctokitFetch,
   findStickyComment,
   findTokenLogin,
   GitHubError,
@@ -102,5 +106,41 @@ describe("GitHub calls, checked against GitHub's OpenAPI description", () => {
   it("takes github-actions[bot] as the author when the token cannot read /user", async () => {
     standIn = await startGitHubStandIn({ pulls: [pull(1)] });
     expect(await findTokenLogin(client())).toBe("github-actions[bot]");
+  });
+});
+
+describe("the Action's GitHub client", () => {
+  it("lists every file across pages over node:http, as @actions/github's own fetch does", async () => {
+    standIn = await startGitHubStandIn({ pulls: [pull(250)] });
+    const ours = await createGitHubClient(GITHUB_STANDIN_WRITE_TOKEN, standIn.url);
+    const theirs = await createGitHubClient(GITHUB_STANDIN_WRITE_TOKEN, standIn.url, {
+      HTTPS_PROXY: "http://127.0.0.1:9",
+    });
+    const files = await listPullRequestFiles(ours, PR);
+    expect(files).toHaveLength(250);
+    expect(await listPullRequestFiles(theirs, PR)).toEqual(files);
+    expect(standIn.violations).toEqual([]);
+  });
+
+  it("asks again, through Node's fetch, when GitHub redirects (a renamed repository)", async () => {
+    const server = createServer((request, response) => {
+      if (request.url === "/repos/old/name/pulls/1/files") {
+        response.writeHead(307, { location: "/repos/new/name/pulls/1/files" }).end();
+      } else {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(JSON.stringify([{ filename: `${request.method} ${request.url}` }]));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const response = await createOctokitFetch()(`${url}/repos/old/name/pulls/1/files`, { method: "GET" });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual([{ filename: "GET /repos/new/name/pulls/1/files" }]);
+      const direct = await createOctokitFetch()(`${url}/other`, { method: "GET" });
+      expect(await direct.json()).toEqual([{ filename: "GET /other" }]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

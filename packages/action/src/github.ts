@@ -1,3 +1,4 @@
+import { createNodeHttpFetch } from "@promptfirst/providers";
 import { z } from "zod";
 
 /**
@@ -165,12 +166,43 @@ export async function findTokenLogin(client: GitHubRequester): Promise<string> {
   return "github-actions[bot]";
 }
 
+/** The proxy variables `@actions/http-client` honours (either case). */
+const PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"];
+
 /**
- * The Action's GitHub client: `@actions/github`'s Octokit (its auth, user agent and proxy support), loaded on
- * demand. It brings undici (~0.7 MB of JavaScript), which the path to the first model request should not parse
- * before it has started its git work: start this early, await it where a request needs it.
+ * A `fetch` for Octokit over node:http(s) (`createNodeHttpFetch`, the one the model calls use): `@actions/github`
+ * fetches through undici, about 0.55 MB of JavaScript to parse before the first request. Redirects (GitHub
+ * answers 301/307 for a renamed repository) are asked again through Node's own fetch, which follows them.
  */
-export async function createGitHubClient(token: string, baseUrl: string): Promise<GitHubRequester> {
+export function createOctokitFetch(): typeof fetch {
+  const nodeFetch = createNodeHttpFetch();
+  return async (input, init) => {
+    const response = await nodeFetch(input, init);
+    if (
+      response.status >= 300 &&
+      response.status < 400 &&
+      response.status !== 304 &&
+      response.headers.has("location")
+    )
+      return fetch(input, init);
+    return response;
+  };
+}
+
+/**
+ * The Action's GitHub client: `@actions/github`'s Octokit (its auth, user agent and retries of its plugins),
+ * loaded on demand. Without a proxy it fetches over node:http (`createOctokitFetch`); behind one (`env` sets
+ * `HTTPS_PROXY` or the like), through `@actions/github`'s own proxy-aware fetch, whose undici is then loaded.
+ */
+export async function createGitHubClient(
+  token: string,
+  baseUrl: string,
+  env: Record<string, string | undefined> = {},
+): Promise<GitHubRequester> {
   const { getOctokit } = await import("@actions/github");
-  return getOctokit(token, { baseUrl }) as unknown as GitHubRequester;
+  const proxied = PROXY_VARIABLES.some((name) => env[name]);
+  return getOctokit(token, {
+    baseUrl,
+    ...(proxied ? {} : { request: { fetch: createOctokitFetch() } }),
+  }) as unknown as GitHubRequester;
 }

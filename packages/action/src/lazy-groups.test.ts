@@ -31,6 +31,9 @@ describe("the bundle's lazily loaded libraries", () => {
     for (const module of schema) expect(typeof module.default).toBe("function");
     const [csv] = load("csv");
     expect(typeof csv!.parse).toBe("function");
+    const [undici] = load("undici");
+    expect(typeof undici!.fetch).toBe("function");
+    expect(typeof undici!.ProxyAgent).toBe("function");
   });
 
   describe("a check with CSV cases and a JSON Schema scorer", () => {
@@ -103,6 +106,41 @@ describe("the bundle's lazily loaded libraries", () => {
       expect(scores(base).every((s) => s.endsWith("0"))).toBe(true);
       expect(standIn.violations).toEqual([]);
     });
+  });
+
+  it("talks to GitHub through @actions/github's undici when a proxy is set (loopback bypasses it)", async () => {
+    const repo = await makeArithmeticRepo({ cases: 2, headPrompt: "Add one to {{n}}, please.\n" });
+    const { standIn, eventPath } = await startPullRequestFixture({ repo, number: 5, ref: "proxied" });
+    const server = await startMockOpenAI({
+      respond: (request) =>
+        String(Number(/to (\d+)/.exec(String(request.messages.at(-1)?.content ?? ""))?.[1] ?? 0) + 1),
+    });
+    try {
+      const run = await runBundledAction({
+        workspace: repo.dir,
+        eventPath,
+        headSha: repo.headSha,
+        apiUrl: standIn.url,
+        // @actions/http-client never proxies loopback addresses: the requests go straight to the stand-in, but
+        // through undici's fetch, loaded from dist/lazy/undici.cjs.
+        env: { HTTPS_PROXY: "http://127.0.0.1:9", HTTP_PROXY: "http://127.0.0.1:9" },
+        inputs: {
+          "base-url": server.baseURL,
+          "github-token": GITHUB_STANDIN_WRITE_TOKEN,
+          "api-key": "sk-proxied",
+          "fail-on": "never",
+          comment: "always",
+        },
+      });
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.outputs["comment-url"]).toMatch(/#issuecomment-\d+$/);
+      expect(standIn.violations).toEqual([]);
+    } finally {
+      await server.close();
+      await standIn.close();
+      await rm(repo.dir, { recursive: true, force: true });
+      await rm(eventPath, { force: true });
+    }
   });
 
   it("prices calls from the price table (the customer-support example, replayed against api.openai.com)", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
 import {
@@ -10,7 +10,6 @@ import {
   describeShard,
   type GateStatus,
   isPromptfirstError,
-  parseConfig,
   type RunResult,
   type Thresholds,
 } from "@promptfirst/core";
@@ -28,7 +27,7 @@ import {
   runPullRequestCheck,
   type ShardResults,
 } from "@promptfirst/core/node";
-import { evaluateConfig, findBlockingFailures } from "@promptfirst/providers";
+import { evaluateConfig, findBlockingFailures, preloadRequestGlobals } from "@promptfirst/providers";
 import { type ActionContext, loadActionContext } from "./context.ts";
 import {
   createGitHubClient,
@@ -99,18 +98,6 @@ function buildThresholds(inputs: ActionInputs): Partial<Thresholds> {
     if (value !== undefined) Object.assign(out, { [key]: value });
   }
   return out;
-}
-
-/** The env name the config reads its key from (`provider.apiKeyEnv`, default OPENAI_API_KEY). */
-async function readApiKeyEnv(configPath: string): Promise<string> {
-  try {
-    return (
-      parseConfig(await readFile(configPath, "utf8"), configPath).config.provider?.apiKeyEnv ??
-      DEFAULTS.apiKeyEnv
-    );
-  } catch {
-    return DEFAULTS.apiKeyEnv;
-  }
 }
 
 /** Whether a comparison shows any change worth a comment under `comment: on-change`. */
@@ -244,25 +231,29 @@ export async function run(env: Record<string, string | undefined> = process.env)
   try {
     const context = await loadActionContext(env);
     workspace = context.workspace;
-    await runCheck(inputs, context);
+    await runCheck(inputs, context, env);
   } catch (error) {
     annotateError(error, workspace);
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
 }
 
-async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<void> {
+async function runCheck(
+  inputs: ActionInputs,
+  context: ActionContext,
+  env: Record<string, string | undefined>,
+): Promise<void> {
   const configPath = path.resolve(context.workspace, inputs.config);
   const reportDir = path.resolve(context.workspace, inputs.reportDir);
   const cacheDir = path.resolve(context.workspace, inputs.cacheDir);
   const replay = inputs.replay
     ? { file: path.resolve(context.workspace, inputs.replay), display: inputs.replay }
     : undefined;
-  // Work that waits on git, the network or the disk starts as soon as it can and is awaited where the sequential
-  // version did it (so groups, logs and errors come in the same order): the GitHub client loads while git finds
-  // the repository, the base resolves while the pull request's files are listed and the config is read.
-  const loadingClient = settleLater(createGitHubClient(inputs.githubToken, context.apiUrl));
-  const root = await findGitRoot(path.dirname(configPath));
+  // Work that waits on git, the network or the disk starts as soon as it can and is awaited where it is needed:
+  // the pull request's files are asked for first (GitHub takes the longest to answer), the fetch classes the
+  // model client needs load while GitHub answers, git finds the repository meanwhile; the config is read and
+  // head is evaluated while the base commit is fetched (only the base's side waits for it).
+  const loadingClient = settleLater(createGitHubClient(inputs.githubToken, context.apiUrl, env));
   core.setOutput("report-dir", reportDir);
 
   if (context.eventName === "pull_request_target") {
@@ -282,26 +273,8 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
   const pr = context.pullRequest
     ? { owner: context.owner, repo: context.repo, number: context.pullRequest.number }
     : undefined;
-
-  // The base: the input, else the pull request's base, a push's previous commit, a merge group's base, or main.
-  const resolvingBase = settleLater(
-    (async () => {
-      if (inputs.baseRef)
-        return { ref: inputs.baseRef, sha: await resolveOrFetchCommit(root, inputs.baseRef) };
-      const fromEvent = context.pullRequest
-        ? { ref: context.pullRequest.base.ref, sha: context.pullRequest.base.sha }
-        : context.before && !/^0+$/.test(context.before)
-          ? { ref: context.before.slice(0, 7), sha: context.before }
-          : undefined;
-      if (fromEvent) {
-        await ensureCommitAvailable(root, fromEvent.sha);
-        return fromEvent;
-      }
-      return findDefaultBase(root);
-    })(),
-  );
-  // getOctokit refuses an empty token: fail here, as before, rather than at the first request. Otherwise nothing
-  // waits for the client until a request does (its chunk may still be loading).
+  // getOctokit refuses an empty token: fail here rather than at the first request. Otherwise nothing waits for
+  // the client until a request does (its chunk may still be loading).
   if (!inputs.githubToken) await loadingClient;
   const client: GitHubRequester = {
     request: async (route, params) => (await loadingClient).request(route, params),
@@ -313,14 +286,36 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
           (error: unknown) => ({ error: error as Error }),
         )
       : undefined;
+  // Once the request is on its way (setImmediate: after this turn's I/O), while GitHub answers.
+  setImmediate(preloadRequestGlobals);
+  const root = await findGitRoot(path.dirname(configPath));
+
+  // The base: the input, else the pull request's base, a push's previous commit, a merge group's base, or main.
+  // A base the event names is known at once; fetching it (a shallow checkout lacks it) runs beside head's
+  // evaluation. A ref to resolve, or none, is resolved first.
+  const fromEvent = inputs.baseRef
+    ? undefined
+    : context.pullRequest
+      ? { ref: context.pullRequest.base.ref, sha: context.pullRequest.base.sha }
+      : context.before && !/^0+$/.test(context.before)
+        ? { ref: context.before.slice(0, 7), sha: context.before }
+        : undefined;
+  const baseReady = fromEvent ? settleLater(ensureCommitAvailable(root, fromEvent.sha)) : undefined;
+  const resolvingBase = fromEvent
+    ? undefined
+    : settleLater(
+        (async () =>
+          inputs.baseRef
+            ? { ref: inputs.baseRef, sha: await resolveOrFetchCommit(root, inputs.baseRef) }
+            : findDefaultBase(root))(),
+      );
   // A shard job posts nothing: the merge job posts the one comment for every shard.
   const target: CommentTarget | undefined =
     pr && inputs.comment !== "never" && !inputs.shard
       ? { client, pr, key, author: findTokenLogin(client) }
       : undefined;
-  const readingApiKeyEnv = readApiKeyEnv(configPath);
 
-  const base = await core.group("Resolve the base", () => resolvingBase);
+  const base = fromEvent ?? (await core.group("Resolve the base", () => resolvingBase!));
 
   // The check reads the head's config and the base's while the files are on their way.
   const changedFiles: Promise<string[] | undefined> = listingFiles
@@ -332,13 +327,11 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
       })
     : Promise.resolve(undefined);
 
-  const apiKeyEnv = await readingApiKeyEnv;
-  // The api-key input answers for the provider's key variable; other names come from the job's environment
-  // (secrets the workflow set), never from the runner's own tokens.
+  // The api-key input answers for the provider's key variable (evaluateConfig's `apiKey`); other names come from
+  // the job's environment (secrets the workflow set), never from the runner's own tokens.
   const lookupKey = (name: string): string | undefined => {
-    if (name === apiKeyEnv && inputs.apiKey) return inputs.apiKey;
     if (/^(ACTIONS|GITHUB|RUNNER)_/.test(name)) return undefined;
-    return process.env[name];
+    return env[name];
   };
   const overrides = {
     ...(inputs.baseURL ? { baseURL: inputs.baseURL } : {}),
@@ -388,6 +381,7 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
       repoRoot: root,
       displayBase: root,
       base,
+      ...(baseReady ? { baseReady } : {}),
       headSha: context.sha,
       headRef: context.pullRequest
         ? `#${context.pullRequest.number} ${context.sha.slice(0, 7)}`
@@ -402,10 +396,11 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
       onEvent: (event) => {
         if (event.type === "touched") {
           core.info(`Comparing with ${event.base}.`);
-          if (event.baseProblem) core.info(toLogSafe(`note: ${event.baseProblem}`));
           for (const suite of event.touched) {
             core.info(toLogSafe(`  suite ${suite.name}: ${suite.reasons.join("; ")}`));
           }
+        } else if (event.type === "base-problem") {
+          core.info(toLogSafe(`note: ${event.problem}`));
         }
       },
       evaluate: async (request) => {
@@ -419,6 +414,7 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
             suites: request.suites,
             displayBase: request.displayBase,
             lookupKey,
+            ...(inputs.apiKey ? { apiKey: inputs.apiKey } : {}),
             onSecret: (value) => core.setSecret(value),
             cache: true,
             cacheDir,
@@ -490,7 +486,7 @@ async function runCheck(inputs: ActionInputs, context: ActionContext): Promise<v
       inputs.failOn !== "never",
     );
   } else if (missingKey.length > 0) {
-    const message = NO_KEY_MESSAGE(apiKeyEnv);
+    const message = NO_KEY_MESSAGE(check.head.config.provider?.apiKeyEnv ?? DEFAULTS.apiKeyEnv);
     core.warning(message);
     // Only a fork's pull request, which gets no secrets, is excused: anywhere else a missing key is a setup
     // problem (or a config that moved its key elsewhere), and nothing evaluated never passes the check.

@@ -55,6 +55,11 @@ export interface EvaluateConfigOptions {
   displayBase: string;
   /** Reads the API key named by an endpoint's `apiKeyEnv` (the shell decides where keys come from). */
   lookupKey: (envName: string) => string | undefined;
+  /**
+   * The key for the variable the config's top-level `provider.apiKeyEnv` names (default OPENAI_API_KEY), over
+   * `lookupKey` for that name: the Action's `api-key` input. Each config (head's, base's) answers for its own.
+   */
+  apiKey?: string;
   /** Called with every secret used, so the shell can mask it in its own output. */
   onSecret?: (value: string) => void;
   /** Answer only from this recording: `file` absolute, `display` as the user named it. */
@@ -171,7 +176,10 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
       }
       provider = new LazyReplayProvider(endpoint.recording, replays);
     } else {
-      const apiKey = options.lookupKey(endpoint.apiKeyEnv);
+      const apiKey =
+        options.apiKey && endpoint.apiKeyEnv === (loaded.config.provider?.apiKeyEnv ?? DEFAULTS.apiKeyEnv)
+          ? options.apiKey
+          : options.lookupKey(endpoint.apiKeyEnv);
       if (apiKey && masker.add(apiKey)) options.onSecret?.(apiKey);
       const providerOptions: ConstructorParameters<typeof OpenAIProvider>[0] = {
         baseURL: endpoint.baseURL,

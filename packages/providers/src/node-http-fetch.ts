@@ -48,9 +48,10 @@ export function createNodeHttpFetch(): typeof fetch {
   };
   const nodeFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const body = init.body;
-    if (input instanceof Request || !isSimpleBody(body)) {
-      // The SDK sends JSON strings for chat completions; other bodies (uploads) and `Request` objects go
-      // through the built-in fetch.
+    // The SDK sends JSON strings for chat completions; other bodies (uploads) and `Request` objects go through
+    // the built-in fetch. (`Request`, like every fetch global, is a getter that loads Node's own undici, about
+    // 45 ms at start: a string or URL never reads it.)
+    if ((typeof input !== "string" && !(input instanceof URL)) || !isSimpleBody(body)) {
       return fetch(input, init);
     }
     const href = typeof input === "string" ? input : input.href;

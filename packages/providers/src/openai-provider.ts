@@ -351,3 +351,16 @@ export class OpenAIProvider implements SelfTimedProvider {
     }
   }
 }
+
+/**
+ * Load, ahead of the first request, what the openai SDK reads while building every request: Node defines fetch's
+ * classes (`Headers`, `FormData`, …) and the web streams as globals that load their implementation (Node's own
+ * undici and web streams, 20–60 ms of JavaScript to compile and run) when first read. A shell that waits on the
+ * network before its first model request (the Action, while GitHub lists a pull request's files) calls this
+ * meanwhile, so the wait hides that work.
+ */
+export function preloadRequestGlobals(): void {
+  // Reading them is what loads them.
+  globalThis.Headers.name;
+  globalThis.ReadableStream.name;
+}

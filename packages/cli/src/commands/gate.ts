@@ -161,9 +161,9 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
     onEvent: (event) => {
       if (event.type === "touched") {
         note(`Comparing the working tree with ${event.base}.\n`);
-        if (event.baseProblem) note(`note: ${event.baseProblem}\n`);
         for (const suite of event.touched) note(`  suite ${suite.name}: ${suite.reasons.join("; ")}\n`);
-      } else note(`\n${event.side === "head" ? "head (working tree)" : event.label}:\n`);
+      } else if (event.type === "base-problem") note(`note: ${event.problem}\n`);
+      else note(`\n${event.side === "head" ? "head (working tree)" : event.label}:\n`);
     },
     evaluate: async (request) => {
       if (values.merge) return mergeSide(request);

@@ -316,6 +316,25 @@ describe("parseConfig", () => {
   });
 });
 
+describe("parseConfig read twice", () => {
+  const text = "suites:\n  s:\n    cases: c.jsonl\n    candidates:\n      a: { model: m, prompt: p.md }\n";
+
+  it("answers the same text and name from its last parse, and parses anything else anew", () => {
+    const first = parseConfig(text, "twice.yaml");
+    expect(parseConfig(text, "twice.yaml")).toBe(first);
+    const renamed = parseConfig(text, "other.yaml");
+    expect(renamed).not.toBe(first);
+    expect(renamed.config).toEqual(first.config);
+    const changed = parseConfig(text.replace("model: m", "model: n"), "other.yaml");
+    expect(changed.config.suites.s?.candidates.a).toMatchObject({ model: "n" });
+  });
+
+  it("still reports a broken text every time", () => {
+    expect(() => parseConfig("suites: 3\n", "broken.yaml")).toThrow("broken.yaml");
+    expect(() => parseConfig("suites: 3\n", "broken.yaml")).toThrow("broken.yaml");
+  });
+});
+
 describe("validateYaml", () => {
   const schema = z.strictObject({ name: z.string().min(1), size: z.int().max(10).optional() });
 

@@ -243,6 +243,18 @@ export function validateYaml<T extends z.ZodType>(
  * `promptfirst.yaml:9: suites.support.scorers[1]: unknown scorer "containz" (did you mean "contains"?)`.
  */
 export function parseConfig(text: string, file: string): { config: Config; source: YamlSource } {
+  // A check reads the same config more than once (to find the touched suites, then to evaluate them): the last
+  // result is kept for the same text and name. Nothing changes a parsed config (loading copies what it resolves).
+  if (lastParsed?.text === text && lastParsed.file === file) return lastParsed.result;
+  const result = parseConfigText(text, file);
+  lastParsed = { text, file, result };
+  return result;
+}
+
+/** The last config `parseConfig` parsed, and what it made of it. */
+let lastParsed: { text: string; file: string; result: { config: Config; source: YamlSource } } | undefined;
+
+function parseConfigText(text: string, file: string): { config: Config; source: YamlSource } {
   const { value, source, issues } = validateYaml(text.replace(/^\uFEFF/, ""), file, configSchema, {
     whenEmpty: 'the file is empty; a config needs at least one suite under "suites:"',
   });

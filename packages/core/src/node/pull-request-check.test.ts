@@ -131,6 +131,7 @@ describe("runPullRequestCheck reads the base", () => {
       },
     });
     expect(result.kind).toBe("blocked");
+    expect(events).toHaveLength(3);
     expect(events[0]).toMatchObject({
       type: "touched",
       touched: [
@@ -143,8 +144,9 @@ describe("runPullRequestCheck reads the base", () => {
           ],
         },
       ],
-      baseProblem: "the base has no promptfirst.yaml",
     });
+    expect(events[1]).toEqual({ type: "base-problem", problem: "the base has no promptfirst.yaml" });
+    expect(events[2]).toMatchObject({ type: "evaluate", side: "head" });
     expect(requests.map((r) => r.side)).toEqual(["head"]);
   });
 
@@ -168,5 +170,129 @@ describe("runPullRequestCheck reads the base", () => {
     );
     await expect(check(dir, baseSha)).rejects.toThrow();
     expect(git(dir, "worktree", "list").split("\n")).toHaveLength(1);
+  });
+});
+
+/** A promise and the functions that settle it. */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+describe("runPullRequestCheck while the base is being fetched (baseReady)", () => {
+  /** The check with a `baseReady` the test settles, recording the order of what happened. */
+  async function checkWhileFetching(
+    dir: string,
+    baseSha: string,
+    changedFiles: string[],
+    settle: (fetch: ReturnType<typeof deferred>, log: string[]) => void,
+    onStart: (fetch: ReturnType<typeof deferred>) => void = () => undefined,
+  ) {
+    const fetch = deferred();
+    onStart(fetch);
+    const log: string[] = [];
+    const events: unknown[] = [];
+    const checking = runPullRequestCheck({
+      configPath: path.join(dir, "promptfirst.yaml"),
+      displayBase: dir,
+      base: { ref: "main", sha: baseSha },
+      baseReady: fetch.promise.then(() => log.push("base fetched")),
+      headSha: git(dir, "rev-parse", "HEAD"),
+      changedFiles: Promise.resolve(changedFiles),
+      thresholds: {},
+      today: new Date("2026-01-01"),
+      toolVersion: "test",
+      onEvent: (event) => events.push(event),
+      evaluate: async (request) => {
+        log.push(`evaluate ${request.side}`);
+        if (request.side === "head") settle(fetch, log);
+        return {
+          result: { config: { file: "promptfirst.yaml" } } as RunResult,
+          blocking: [{ kind: "no_api_key", message: "no key", count: 1 }],
+        };
+      },
+    });
+    // A check whose head waits for the base would never settle it: fail after a while instead of hanging.
+    const stuck = setTimeout(() => fetch.reject(new Error("head waited for the base")), 20_000);
+    try {
+      return { result: await checking, log, events };
+    } finally {
+      clearTimeout(stuck);
+      expect(git(dir, "worktree", "list").split("\n")).toHaveLength(1);
+    }
+  }
+
+  it("evaluates head before the base is in when the change leaves the config alone", async () => {
+    const { dir, baseSha } = await makeRepo(
+      "fetching-untouched-config",
+      { ...PROJECT, "promptfirst.yaml": CONFIG },
+      { "add-one.md": "Please add one to {{n}}.\n" },
+    );
+    const { result, log } = await checkWhileFetching(dir, baseSha, ["add-one.md"], (fetch) =>
+      fetch.resolve(),
+    );
+    expect(log).toEqual(["evaluate head", "base fetched", "evaluate base"]);
+    expect(result.kind).toBe("blocked");
+    if (result.kind !== "blocked") return;
+    expect(result.touched).toEqual([{ name: "math", reasons: ["add-one.md changed"] }]);
+  });
+
+  it("waits for the base when the change touches the config, even through a symbolic link", async () => {
+    const { dir, baseSha } = await makeRepo(
+      "fetching-symlinked-config",
+      { ...PROJECT, "config/real.yaml": CONFIG, "promptfirst.yaml": "->config/real.yaml" },
+      { "config/real.yaml": CONFIG.replace("m-careful", "m-bold") },
+    );
+    const { result, log } = await checkWhileFetching(
+      dir,
+      baseSha,
+      ["config/real.yaml"],
+      () => undefined,
+      // Fetched a little later: head must not have been evaluated by then.
+      (fetch) => setTimeout(() => fetch.resolve(), 50),
+    );
+    expect(log[0]).toBe("base fetched");
+    expect(result.kind).toBe("blocked");
+    if (result.kind !== "blocked") return;
+    expect(result.touched).toEqual([{ name: "math", reasons: ["its config changed"] }]);
+  });
+
+  it("fails with the fetch's error when the base cannot be had", async () => {
+    const { dir, baseSha } = await makeRepo(
+      "fetch-fails",
+      { ...PROJECT, "promptfirst.yaml": CONFIG },
+      { "add-one.md": "Please add one to {{n}}.\n" },
+    );
+    await expect(
+      checkWhileFetching(dir, baseSha, ["add-one.md"], (fetch) =>
+        fetch.reject(new Error("commit abc is not in the checkout and could not be fetched")),
+      ),
+    ).rejects.toThrow("could not be fetched");
+  });
+
+  it("compares with targets only when the base branch's config is broken but the change did not touch it", async () => {
+    const { dir, baseSha } = await makeRepo(
+      "broken-base-config",
+      { ...PROJECT, "promptfirst.yaml": "suites: 3\n" },
+      { "promptfirst.yaml": CONFIG, "add-one.md": "Please add one to {{n}}.\n" },
+    );
+    // The pull request's files say the config is not part of this change (the base branch broke it since).
+    const { result, log, events } = await checkWhileFetching(dir, baseSha, ["add-one.md"], (fetch) =>
+      fetch.resolve(),
+    );
+    expect(log).toEqual(["evaluate head", "base fetched"]);
+    expect(events).toContainEqual({
+      type: "base-problem",
+      problem:
+        "the base's promptfirst.yaml is not valid: the touched suites are compared with their targets only",
+    });
+    expect(result.kind).toBe("blocked");
+    if (result.kind !== "blocked") return;
+    expect(result.touched).toEqual([{ name: "math", reasons: ["add-one.md changed"] }]);
   });
 });

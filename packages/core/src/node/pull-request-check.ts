@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import {
   type Comparison,
@@ -186,7 +186,25 @@ function buildEmptyRun(configFile: string, git: RunResult["git"], toolVersion: s
   return result;
 }
 
-async function readBaseConfig(file: string, display: string): Promise<{ config?: Config; problem?: string }> {
+/** The base's config, or why there is none to compare with. */
+interface BaseConfig {
+  config?: Config;
+  problem?: string;
+}
+
+/**
+ * Whether `changed` (repo-relative) names the config file: as the repository holds it, or the file it is a
+ * symbolic link to.
+ */
+async function touchesConfig(changed: readonly string[], root: string, configPath: string): Promise<boolean> {
+  const names = new Set([path.relative(root, configPath)]);
+  try {
+    names.add(path.relative(await realpath(root), await realpath(configPath)));
+  } catch {}
+  return changed.some((file) => names.has(path.normalize(file)));
+}
+
+async function readBaseConfig(file: string, display: string): Promise<BaseConfig> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -196,7 +214,7 @@ async function readBaseConfig(file: string, display: string): Promise<{ config?:
   return parseBaseConfig(text, display);
 }
 
-function parseBaseConfig(text: string, display: string): { config?: Config; problem?: string } {
+function parseBaseConfig(text: string, display: string): BaseConfig {
   try {
     return { config: parseConfig(text, display).config };
   } catch (error) {
@@ -230,7 +248,9 @@ export interface PullRequestEvaluationResult {
 
 /** Progress of a check, for the shell to print or group. */
 export type PullRequestCheckEvent =
-  | { type: "touched"; touched: TouchedSuite[]; base: string; baseProblem?: string }
+  | { type: "touched"; touched: TouchedSuite[]; base: string }
+  /** The base's config could not be read or is not valid: how the check treats it. */
+  | { type: "base-problem"; problem: string }
   | { type: "evaluate"; side: "head" | "base"; label: string };
 
 /** Options of `runPullRequestCheck`. */
@@ -243,6 +263,16 @@ export interface PullRequestCheckOptions {
   displayBase: string;
   /** The base to compare with, already resolved by the caller (a ref for display and its commit). */
   base: { ref: string; sha: string };
+  /**
+   * Settles when the base commit is in the repository (the caller fetching it into a shallow checkout): reading
+   * the base waits for it, head does not. A rejection is the check's error (when the base is needed).
+   */
+  baseReady?: PromiseLike<unknown>;
+  /**
+   * The head config, when the caller has it loading already (`loadConfig(configPath, { displayBase })`), so it
+   * is read once. Default: the check loads it.
+   */
+  head?: PromiseLike<LoadedConfig>;
   headSha: string;
   /** How head is named (default `working tree`). */
   headRef?: string;
@@ -326,37 +356,66 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
   // The base's checkout is made while head is read and evaluated: only the base's evaluation and the training-data
   // checks read it. Which suites are touched needs the base's config sooner: it is read from git's objects, and
   // from the checkout only when git cannot hand it over as a plain file.
-  const checkingOut = settleLater(addTemporaryWorktree(root, base.sha));
-  const readingBaseText = settleLater(readCommittedFile(root, base.sha, configInRepo));
+  const baseReady = Promise.resolve(options.baseReady);
+  const checkingOut = settleLater(baseReady.then(() => addTemporaryWorktree(root, base.sha)));
+  const readingBaseText = settleLater(baseReady.then(() => readCommittedFile(root, base.sha, configInRepo)));
   try {
-    const head = await loadConfig(configPath, { displayBase: options.displayBase });
+    const head = await (options.head ?? loadConfig(configPath, { displayBase: options.displayBase }));
     const given = await options.changedFiles;
-    const changed = given ? [...given] : await listChangedFiles(root, base.sha);
+    const changed = given ? [...given] : await baseReady.then(() => listChangedFiles(root, base.sha));
     const headRef = options.headRef ?? "working tree";
     const shortBase = `${base.ref} (${base.sha.slice(0, 7)})`;
 
-    const baseText = await readingBaseText.catch(() => undefined);
-    const baseConfig =
-      baseText === undefined
-        ? await readBaseConfig(path.join((await checkingOut).dir, configInRepo), head.file)
-        : parseBaseConfig(baseText, head.file);
+    // The base's config, read from git's objects (or its checkout when git cannot hand it over as a plain file).
+    const readingBaseConfig = settleLater(
+      (async (): Promise<BaseConfig> => {
+        const baseText = await readingBaseText.catch(() => undefined);
+        return baseText === undefined
+          ? await readBaseConfig(path.join((await checkingOut).dir, configInRepo), head.file)
+          : parseBaseConfig(baseText, head.file);
+      })(),
+    );
+    // Which suites the change touches needs the base's config only when the change touches the config: a pull
+    // request's files that leave it alone (the base branch may have moved on since: not this change) mean head's
+    // suites are the base's as far as this change goes, and head is evaluated without waiting for the base to
+    // be fetched. Its config is read meanwhile, for the base's side and the gates.
+    const configUntouched =
+      given !== undefined && !options.shard && !(await touchesConfig(changed, root, configPath));
+    const baseConfigForTouch: BaseConfig = configUntouched
+      ? { config: head.config }
+      : await readingBaseConfig;
     const wanted = options.suites ?? [];
     const touched: TouchedSuite[] = options.all
       ? head.suites.map((s) => ({ name: s.name, reasons: ["--all"] }))
       : wanted.length > 0
         ? wanted.map((name) => ({ name, reasons: ["--suite"] }))
-        : findTouchedSuites({ head, base: baseConfig.config, changedFiles: changed, repoRoot: root });
+        : findTouchedSuites({ head, base: baseConfigForTouch.config, changedFiles: changed, repoRoot: root });
     if (touched.length === 0)
       return { kind: "nothing-touched", base: shortBase, head, changedFiles: changed };
-    options.onEvent?.({
-      type: "touched",
-      touched,
-      base: shortBase,
-      ...(baseConfig.problem ? { baseProblem: baseConfig.problem } : {}),
-    });
+    options.onEvent?.({ type: "touched", touched, base: shortBase });
+    let baseProblemReported = false;
+    /** The base's config, its problem (if any) told once. */
+    const awaitBaseConfig = async (): Promise<BaseConfig> => {
+      const baseConfig = await readingBaseConfig;
+      if (baseConfig.problem && !baseProblemReported) {
+        baseProblemReported = true;
+        options.onEvent?.({
+          type: "base-problem",
+          problem: configUntouched
+            ? baseConfig.problem.replace(
+                /, so every suite counts as changed$/,
+                ": the touched suites are compared with their targets only",
+              )
+            : baseConfig.problem,
+        });
+      }
+      return baseConfig;
+    };
+    if (!configUntouched) await awaitBaseConfig();
 
     const names = touched.map((s) => s.name);
-    const baseNames = names.filter((name) => baseConfig.config?.suites[name] !== undefined);
+    const baseNamesOf = (baseConfig: BaseConfig) =>
+      names.filter((name) => baseConfig.config?.suites[name] !== undefined);
     // Where the base's files are, and how to name them: as the head's are named, not by their temporary checkout.
     const baseSide = async () => {
       const { dir } = await checkingOut;
@@ -368,7 +427,7 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
     const shard = options.shard
       ? {
           ...options.shard,
-          peers: await collectCaseIds(head, names, baseNames, await baseSide()),
+          peers: await collectCaseIds(head, names, baseNamesOf(await awaitBaseConfig()), await baseSide()),
         }
       : undefined;
     options.onEvent?.({ type: "evaluate", side: "head", label: `head (${headRef})` });
@@ -380,6 +439,8 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
       git: { ref: headRef, sha: options.headSha },
       ...(shard ? { shard } : {}),
     });
+    const baseConfig = await awaitBaseConfig();
+    const baseNames = baseNamesOf(baseConfig);
     let baseResult: RunResult;
     let baseBlocking: PullRequestEvaluationResult["blocking"] = [];
     if (baseNames.length > 0) {
