@@ -1,0 +1,2 @@
+import { createRequire as __pfCreateRequire } from 'node:module'; const require = __pfCreateRequire(import.meta.url);
+import{__commonJS,__require}from"./chunk-ES7F7CQ4.js";var require_node_fs=__commonJS({"builtin-via-require:node:fs"(exports,module){module.exports=__require("node:fs")}});var require_node_url=__commonJS({"builtin-via-require:node:url"(exports,module){module.exports=__require("node:url")}});export{require_node_fs,require_node_url};

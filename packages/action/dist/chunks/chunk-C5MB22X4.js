@@ -1,2 +1,0 @@
-import { createRequire as __pfCreateRequire } from 'node:module'; const require = __pfCreateRequire(import.meta.url);
-import{__commonJS,__require}from"./chunk-FD35EFJR.js";var require_os=__commonJS({"builtin-via-require:os"(exports,module){module.exports=__require("os")}});var require_fs=__commonJS({"builtin-via-require:fs"(exports,module){module.exports=__require("fs")}});export{require_os,require_fs};

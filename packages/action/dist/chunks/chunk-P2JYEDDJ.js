@@ -1,0 +1,2 @@
+import { createRequire as __pfCreateRequire } from 'node:module'; const require = __pfCreateRequire(import.meta.url);
+import{__commonJS,__require}from"./chunk-ES7F7CQ4.js";var require_os=__commonJS({"builtin-via-require:os"(exports,module){module.exports=__require("os")}});var require_fs=__commonJS({"builtin-via-require:fs"(exports,module){module.exports=__require("fs")}});export{require_os,require_fs};

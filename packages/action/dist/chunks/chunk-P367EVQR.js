@@ -1,2 +1,0 @@
-import { createRequire as __pfCreateRequire } from 'node:module'; const require = __pfCreateRequire(import.meta.url);
-import{__commonJS,__require}from"./chunk-FD35EFJR.js";var require_node_crypto=__commonJS({"builtin-via-require:node:crypto"(exports,module){module.exports=__require("node:crypto")}});export{require_node_crypto};
