@@ -16,17 +16,17 @@ import {
   type ShardSelection,
 } from "@promptfirst/core";
 import { loadConfig, loadCustomScorer } from "@promptfirst/core/node";
-import { type BatchEvent, BatchProvider } from "./batch-provider.ts";
+import type { BatchEvent } from "./batch-provider.ts";
 import { FileCache } from "./file-cache.ts";
 import { OpenAIProvider } from "./openai-provider.ts";
-import {
-  loadRecording,
-  type RecordingFile,
-  RecordingProvider,
-  ReplayProvider,
-  saveRecording,
-} from "./recording.ts";
+import type { RecordingFile, RecordingProvider } from "./recording.ts";
 import { StreamedResults } from "./streamed-results.ts";
+
+// Recordings and the Batch API are imported when an evaluation uses them: a bundle then parses them (and builds
+// their schemas) only then, not before every evaluation's first request.
+type RecordingModule = typeof import("./recording.ts");
+const loadRecordingModule = (): Promise<RecordingModule> => import("./recording.ts");
+const loadBatchModule = () => import("./batch-provider.ts");
 
 /** A failure the user must fix before results mean anything (no key, no recording), with how many calls hit it. */
 export interface BlockingFailure {
@@ -156,9 +156,21 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
   const sharded = options.shard ? applyShard(loaded, options.shard) : undefined;
   const plan = planRun(sharded?.config ?? loaded);
 
+  const endpoints = [
+    ...loaded.suites.flatMap((s) => s.candidates.map((c) => c.provider)),
+    loaded.judge.provider,
+  ];
+  const recordings =
+    options.replay || options.record || endpoints.some((e) => e.type === "replay")
+      ? await loadRecordingModule()
+      : undefined;
+  const batches = endpoints.some((e) => e.batch) ? await loadBatchModule() : undefined;
   let replay: { file: string; recording: RecordingFile } | undefined;
   if (options.replay) {
-    replay = { file: options.replay.display, recording: await loadRecording(options.replay.file) };
+    replay = {
+      file: options.replay.display,
+      recording: await recordings!.loadRecording(options.replay.file),
+    };
   }
   const replays = new Map<string, Promise<RecordingFile>>();
   const recorders: RecordingProvider[] = [];
@@ -166,7 +178,7 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
 
   const createProvider = (endpoint: ResolvedProvider): Provider => {
     let provider: Provider;
-    if (replay) provider = new ReplayProvider(replay.recording, replay.file);
+    if (replay) provider = new recordings!.ReplayProvider(replay.recording, replay.file);
     else if (endpoint.type === "replay") {
       if (!endpoint.recording) {
         throw new PromptfirstError(
@@ -174,7 +186,7 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
           `${loaded.file}: provider.type is "replay" but provider.recording names no file`,
         );
       }
-      provider = new LazyReplayProvider(endpoint.recording, replays);
+      provider = new LazyReplayProvider(endpoint.recording, replays, recordings!);
     } else {
       const apiKey =
         options.apiKey && endpoint.apiKeyEnv === (loaded.config.provider?.apiKeyEnv ?? DEFAULTS.apiKeyEnv)
@@ -189,7 +201,7 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
       if (apiKey) providerOptions.apiKey = apiKey;
       if (endpoint.apiVersion) providerOptions.apiVersion = endpoint.apiVersion;
       provider = endpoint.batch
-        ? new BatchProvider({
+        ? new batches!.BatchProvider({
             ...providerOptions,
             // Next to the response cache: a re-run with the same cache directory resumes its batches.
             stateDir: path.join(options.cacheDir ?? loaded.cacheDir, "batches"),
@@ -199,7 +211,7 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
     }
     providers.push(provider);
     if (options.record) {
-      const recorder = new RecordingProvider(provider);
+      const recorder = new recordings!.RecordingProvider(provider);
       recorders.push(recorder);
       return recorder;
     }
@@ -236,7 +248,8 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
         const provider = providers.find(
           (p) => p.id === `openai:${endpoint.baseURL}` || p.id === `openai-batch:${endpoint.baseURL}`,
         );
-        return provider instanceof OpenAIProvider || provider instanceof BatchProvider
+        return provider instanceof OpenAIProvider ||
+          (batches !== undefined && provider instanceof batches.BatchProvider)
           ? provider.fetchLifecycle(model)
           : undefined;
       },
@@ -261,12 +274,12 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
     for (const recorder of recorders) Object.assign(entries, recorder.entries());
     // Add to an existing recording rather than replace it: recording one suite keeps the others' answers, and
     // gate's base and head runs share one file. Secrets are masked in what is stored.
-    const existing = await loadRecording(options.record.file).catch((error: unknown) => {
+    const existing = await recordings!.loadRecording(options.record.file).catch((error: unknown) => {
       if ((error as { code?: string }).code === "FILE_NOT_FOUND") return undefined;
       throw error;
     });
     const merged = JSON.parse(masker.mask(JSON.stringify({ ...existing?.entries, ...entries })));
-    await saveRecording(options.record.file, merged as RecordingFile["entries"]);
+    await recordings!.saveRecording(options.record.file, merged as RecordingFile["entries"]);
     options.onRecorded?.(Object.keys(entries).length);
   }
 
@@ -285,22 +298,24 @@ class LazyReplayProvider implements Provider {
   readonly id: string;
   readonly #file: string;
   readonly #cache: Map<string, Promise<RecordingFile>>;
-  #inner: Promise<ReplayProvider> | undefined;
+  readonly #recordings: RecordingModule;
+  #inner: Promise<InstanceType<RecordingModule["ReplayProvider"]>> | undefined;
 
-  constructor(file: string, cache: Map<string, Promise<RecordingFile>>) {
+  constructor(file: string, cache: Map<string, Promise<RecordingFile>>, recordings: RecordingModule) {
     this.id = `replay:${file}`;
     this.#file = file;
     this.#cache = cache;
+    this.#recordings = recordings;
   }
 
   complete(...args: Parameters<Provider["complete"]>): ReturnType<Provider["complete"]> {
     if (!this.#inner) {
       let recording = this.#cache.get(this.#file);
       if (!recording) {
-        recording = loadRecording(this.#file);
+        recording = this.#recordings.loadRecording(this.#file);
         this.#cache.set(this.#file, recording);
       }
-      this.#inner = recording.then((r) => new ReplayProvider(r, this.#file));
+      this.#inner = recording.then((r) => new this.#recordings.ReplayProvider(r, this.#file));
     }
     return this.#inner.then((p) => p.complete(args[0]));
   }

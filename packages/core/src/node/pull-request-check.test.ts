@@ -242,6 +242,31 @@ describe("runPullRequestCheck while the base is being fetched (baseReady)", () =
     expect(result.touched).toEqual([{ name: "math", reasons: ["add-one.md changed"] }]);
   });
 
+  it("answers a change that touches no suite without the base", async () => {
+    const { dir, baseSha } = await makeRepo(
+      "fetching-nothing-touched",
+      { ...PROJECT, "promptfirst.yaml": CONFIG },
+      { "README.md": "y\n" },
+    );
+    const never = new Promise<void>(() => undefined);
+    const result = await runPullRequestCheck({
+      configPath: path.join(dir, "promptfirst.yaml"),
+      displayBase: dir,
+      base: { ref: "main", sha: baseSha },
+      baseReady: never,
+      headSha: git(dir, "rev-parse", "HEAD"),
+      changedFiles: Promise.resolve(["README.md"]),
+      thresholds: {},
+      today: new Date("2026-01-01"),
+      toolVersion: "test",
+      evaluate: async () => {
+        throw new Error("nothing should be evaluated");
+      },
+    });
+    expect(result).toMatchObject({ kind: "nothing-touched", changedFiles: ["README.md"] });
+    expect(git(dir, "worktree", "list").split("\n")).toHaveLength(1);
+  });
+
   it("waits for the base when the change touches the config, even through a symbolic link", async () => {
     const { dir, baseSha } = await makeRepo(
       "fetching-symlinked-config",

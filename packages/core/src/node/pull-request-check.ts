@@ -354,11 +354,21 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
   const root = options.repoRoot ?? (await findGitRoot(path.dirname(configPath)));
   const configInRepo = path.relative(root, configPath);
   // The base's checkout is made while head is read and evaluated: only the base's evaluation and the training-data
-  // checks read it. Which suites are touched needs the base's config sooner: it is read from git's objects, and
-  // from the checkout only when git cannot hand it over as a plain file.
+  // checks read it. Which suites are touched may need the base's config sooner (below): it is then read from
+  // git's objects, and from the checkout only when git cannot hand it over as a plain file.
   const baseReady = Promise.resolve(options.baseReady);
-  const checkingOut = settleLater(baseReady.then(() => addTemporaryWorktree(root, base.sha)));
-  const readingBaseText = settleLater(baseReady.then(() => readCommittedFile(root, base.sha, configInRepo)));
+  let checkingOut: Promise<TemporaryWorktree> | undefined;
+  const checkOut = (): Promise<TemporaryWorktree> =>
+    (checkingOut ??= settleLater(baseReady.then(() => addTemporaryWorktree(root, base.sha))));
+  let readingBaseText: Promise<string | undefined> | undefined;
+  const readBaseText = (): Promise<string | undefined> =>
+    (readingBaseText ??= settleLater(baseReady.then(() => readCommittedFile(root, base.sha, configInRepo))));
+  // Without a pull request's files (or for a shard), the base is needed at once: start on it now.
+  const filesMaySpareBase = options.changedFiles !== undefined && !options.shard;
+  if (!filesMaySpareBase) {
+    checkOut();
+    readBaseText();
+  }
   try {
     const head = await (options.head ?? loadConfig(configPath, { displayBase: options.displayBase }));
     const given = await options.changedFiles;
@@ -366,24 +376,29 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
     const headRef = options.headRef ?? "working tree";
     const shortBase = `${base.ref} (${base.sha.slice(0, 7)})`;
 
-    // The base's config, read from git's objects (or its checkout when git cannot hand it over as a plain file).
-    const readingBaseConfig = settleLater(
-      (async (): Promise<BaseConfig> => {
-        const baseText = await readingBaseText.catch(() => undefined);
-        return baseText === undefined
-          ? await readBaseConfig(path.join((await checkingOut).dir, configInRepo), head.file)
-          : parseBaseConfig(baseText, head.file);
-      })(),
-    );
     // Which suites the change touches needs the base's config only when the change touches the config: a pull
     // request's files that leave it alone (the base branch may have moved on since: not this change) mean head's
     // suites are the base's as far as this change goes, and head is evaluated without waiting for the base to
-    // be fetched. Its config is read meanwhile, for the base's side and the gates.
+    // be fetched (or checked out at all, when nothing is touched). Its config is then read from the checkout
+    // made while head is evaluated, for the base's side and the gates.
     const configUntouched =
-      given !== undefined && !options.shard && !(await touchesConfig(changed, root, configPath));
+      given !== undefined && filesMaySpareBase && !(await touchesConfig(changed, root, configPath));
+    let readingBaseConfig: Promise<BaseConfig> | undefined;
+    const readBaseConfigOnce = (): Promise<BaseConfig> =>
+      (readingBaseConfig ??= settleLater(
+        configUntouched
+          ? checkOut().then(({ dir }) => readBaseConfig(path.join(dir, configInRepo), head.file))
+          : (async (): Promise<BaseConfig> => {
+              checkOut();
+              const baseText = await readBaseText().catch(() => undefined);
+              return baseText === undefined
+                ? await readBaseConfig(path.join((await checkOut()).dir, configInRepo), head.file)
+                : parseBaseConfig(baseText, head.file);
+            })(),
+      ));
     const baseConfigForTouch: BaseConfig = configUntouched
       ? { config: head.config }
-      : await readingBaseConfig;
+      : await readBaseConfigOnce();
     const wanted = options.suites ?? [];
     const touched: TouchedSuite[] = options.all
       ? head.suites.map((s) => ({ name: s.name, reasons: ["--all"] }))
@@ -393,10 +408,12 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
     if (touched.length === 0)
       return { kind: "nothing-touched", base: shortBase, head, changedFiles: changed };
     options.onEvent?.({ type: "touched", touched, base: shortBase });
+    // The base's side: checked out (and its config read) while head is evaluated.
+    readBaseConfigOnce();
     let baseProblemReported = false;
     /** The base's config, its problem (if any) told once. */
     const awaitBaseConfig = async (): Promise<BaseConfig> => {
-      const baseConfig = await readingBaseConfig;
+      const baseConfig = await readBaseConfigOnce();
       if (baseConfig.problem && !baseProblemReported) {
         baseProblemReported = true;
         options.onEvent?.({
@@ -418,7 +435,7 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
       names.filter((name) => baseConfig.config?.suites[name] !== undefined);
     // Where the base's files are, and how to name them: as the head's are named, not by their temporary checkout.
     const baseSide = async () => {
-      const { dir } = await checkingOut;
+      const { dir } = await checkOut();
       return {
         configPath: path.join(dir, configInRepo),
         displayBase: path.join(dir, path.relative(root, options.displayBase)),
@@ -511,7 +528,7 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
       head,
       suites: names,
       root,
-      baseDir: (await checkingOut).dir,
+      baseDir: (await checkOut()).dir,
       baseLabel: shortBase,
       changed,
     });
@@ -543,7 +560,7 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
       blocking,
     };
   } finally {
-    const worktree: TemporaryWorktree | undefined = await checkingOut.catch(() => undefined);
+    const worktree: TemporaryWorktree | undefined = await checkingOut?.catch(() => undefined);
     await worktree?.remove();
   }
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { RUN_RESULT_SCHEMA_VERSION } from "./version.ts";
 
-/** Version of the RunResult file format; bumped on any incompatible change. */
-export const RUN_RESULT_SCHEMA_VERSION = 1;
+export { RUN_RESULT_SCHEMA_VERSION };
 
 const usageSchema = z.object({
   inputTokens: z.number().int().min(0),

@@ -7,11 +7,11 @@ import { computeRequestKey, stringifyCanonical } from "../request-key.ts";
 import {
   type CandidateResult,
   type CaseResult,
-  RUN_RESULT_SCHEMA_VERSION,
   type RunResult,
   type SampleResult,
   type SuiteResult,
 } from "../result/schema.ts";
+import { RUN_RESULT_SCHEMA_VERSION } from "../result/version.ts";
 import { summarizeCandidate, summarizeCase } from "../result/summarize.ts";
 import {
   type CustomScorerFn,
