@@ -10,6 +10,9 @@
 
 import { scanState } from "./pretokenize.ts";
 
+/** Which encoding's letter pieces a `BpeCounter` reads itself (see its constructor). */
+export type LetterPieces = "cl100k" | "o200k" | "none";
+
 /** Where a counter's pieces come from: the end of the piece that starts at `start`, or -1 to ask the regex. */
 export type PieceScanner = (text: string, start: number, length: number) => number;
 
@@ -174,6 +177,13 @@ const CACHE_POOL_BYTES = 1 << 19;
 const RECENT_ENTRIES = 8192;
 const RECENT_MASK = RECENT_ENTRIES - 1;
 const RECENT_ENTRY_BYTES = 32;
+/** Entries of the letter pieces' cache (2^(32 - RECENT_SHIFT)), and the longest piece it holds. */
+const RECENT_SHIFT = 19;
+const RECENT_WORD_ENTRIES = 1 << (32 - RECENT_SHIFT);
+const RECENT_KEY_CHARS = 12;
+/** Texts from this length on are copied to bytes to be read (see `count`). */
+const ASCII_COPY_MIN_CHARS = 24;
+const textEncoder = new TextEncoder();
 /** Longer pieces are merged every time (they are rare, and would crowd the cache). */
 const CACHE_MAX_PIECE_BYTES = 256;
 /** Up to this many bytes the merge scans for the lowest rank; longer pieces use a heap (no quadratic time). */
@@ -192,11 +202,20 @@ export class BpeCounter {
   readonly #mask: number;
   readonly #scan: PieceScanner;
   readonly #split: RegExp;
+  /** 0: no letter fast path; 1: cl100k_base's (` ?[A-Za-z]+`); 2: o200k_base's (` ?[A-Z]*[a-z]*`, no contraction). */
+  readonly #letters: number;
   #buffer = new Uint8Array(1024);
   #starts = new Int32Array(1024);
   #ranks = new Int32Array(1024);
   /** RECENT_ENTRIES ASCII pieces by hash (the last one to land in each entry): length, count, its bytes. */
   readonly #recent = new Uint8Array(RECENT_ENTRIES * RECENT_ENTRY_BYTES);
+  /**
+   * Recent letter pieces of the fast path (see `count`), direct-mapped: per entry, the three words of its text
+   * and its count × 256 + its length.
+   */
+  readonly #recentWords = new Int32Array(RECENT_WORD_ENTRIES * 4);
+  /** An ASCII text's bytes (see `count`). */
+  #ascii = new Uint8Array(4096);
   readonly #cacheHashes = new Int32Array(CACHE_SLOTS);
   readonly #cacheOffsets = new Int32Array(CACHE_SLOTS);
   readonly #cacheLengths = new Int32Array(CACHE_SLOTS);
@@ -205,7 +224,12 @@ export class BpeCounter {
   #cacheSize = 0;
   #cachePoolUsed = 0;
 
-  constructor(table: RankTableData, scan: PieceScanner, split: RegExp) {
+  /**
+   * `letters`: which encoding's letter pieces (an optional space, then ASCII letters: most pieces of natural text)
+   * `count` reads itself and looks up in the recent pieces, before it asks `scan` (which must agree).
+   */
+  constructor(table: RankTableData, scan: PieceScanner, split: RegExp, letters: LetterPieces = "none") {
+    this.#letters = letters === "cl100k" ? 1 : letters === "o200k" ? 2 : 0;
     this.#bytes = table.bytes;
     this.#offsets = table.offsets;
     this.#slots = table.slots;
@@ -218,10 +242,91 @@ export class BpeCounter {
   /** Tokens in `text`, special-token text counted as ordinary text. */
   count(text: string): number {
     const length = text.length;
+    if (this.#letters !== 0 && length >= ASCII_COPY_MIN_CHARS) {
+      // Reading bytes is much faster than reading a string's characters: an ASCII text is copied (natively) first.
+      if (this.#ascii.length < length) this.#ascii = new Uint8Array(Math.max(length, this.#ascii.length * 2));
+      const { read, written } = textEncoder.encodeInto(text, this.#ascii);
+      if (read === length && written === length) return this.#countAscii(text, this.#ascii, length);
+    }
     const scan = this.#scan;
+    const letters = this.#letters;
     let count = 0;
     let start = 0;
     while (start < length) {
+      if (letters !== 0) {
+        // The most common piece, read here: an optional space and ASCII letters (cl100k_base: any case; o200k_base:
+        // upper case, then lower case), hashed on the way, then looked up in the recent pieces. A piece the
+        // scanner may read differently (a non-ASCII letter or, for o200k_base, a contraction next) is left to it.
+        // The piece's last 12 characters (7 bits each, all ASCII here) shift through three 28-bit words: for a
+        // piece of 12 characters or fewer they are its exact text, compared at once with a recent piece's.
+        let i = start;
+        let c = text.charCodeAt(i);
+        let k1 = 0;
+        let k2 = 0;
+        let k3 = 0;
+        if (c === 32 && i + 1 < length) {
+          k1 = 32;
+          c = text.charCodeAt(++i);
+        }
+        const first = i;
+        if (letters === 1) {
+          while (((c | 32) - 97) >>> 0 < 26) {
+            k3 = (k3 << 7) | (k2 >>> 21);
+            k2 = ((k2 << 7) & 0xfffffff) | (k1 >>> 21);
+            k1 = ((k1 << 7) & 0xfffffff) | c;
+            if (++i === length) break;
+            c = text.charCodeAt(i);
+          }
+        } else {
+          while ((c - 65) >>> 0 < 26) {
+            k3 = (k3 << 7) | (k2 >>> 21);
+            k2 = ((k2 << 7) & 0xfffffff) | (k1 >>> 21);
+            k1 = ((k1 << 7) & 0xfffffff) | c;
+            if (++i === length) break;
+            c = text.charCodeAt(i);
+          }
+          if (i < length) {
+            while ((c - 97) >>> 0 < 26) {
+              k3 = (k3 << 7) | (k2 >>> 21);
+              k2 = ((k2 << 7) & 0xfffffff) | (k1 >>> 21);
+              k1 = ((k1 << 7) & 0xfffffff) | c;
+              if (++i === length) break;
+              c = text.charCodeAt(i);
+            }
+          }
+        }
+        if (i > first && (i === length || (c < 128 && (letters === 1 || c !== 39)))) {
+          const n = i - start;
+          if (n === 1) count++;
+          else if (n > RECENT_KEY_CHARS) count += this.#countAsciiPiece(text, start, i, -1);
+          else {
+            const at =
+              (Math.imul(k1 ^ Math.imul(k2 ^ Math.imul(k3, 0x85ebca6b), 0x9e3779b1), 0xc2b2ae35) >>>
+                RECENT_SHIFT) *
+              4;
+            const words = this.#recentWords;
+            if (
+              words[at] === k1 &&
+              words[at + 1] === k2 &&
+              words[at + 2] === k3 &&
+              (words[at + 3]! & 255) === n
+            ) {
+              count += words[at + 3]! >>> 8;
+            } else {
+              let h = FNV_OFFSET;
+              for (let j = start; j < i; j++) h = Math.imul(h ^ text.charCodeAt(j), FNV_PRIME);
+              const counted = this.#countAsciiPieceAgain(text, start, i, mixHash(h));
+              words[at] = k1;
+              words[at + 1] = k2;
+              words[at + 2] = k3;
+              words[at + 3] = (counted << 8) | n;
+              count += counted;
+            }
+          }
+          start = i;
+          continue;
+        }
+      }
       let end = scan(text, start, length);
       if (end >= 0) {
         if (end - start === 1) count++;
@@ -232,6 +337,95 @@ export class BpeCounter {
         end = split.test(text) && split.lastIndex > start ? split.lastIndex : nextCodePoint(text, start);
         count += this.#countPiece(text, start, end);
       }
+      start = end;
+    }
+    return count;
+  }
+
+  /** `count` of an ASCII text, also in `bytes` (the letter pieces are read there). */
+  #countAscii(text: string, bytes: Uint8Array, length: number): number {
+    const scan = this.#scan;
+    const letters = this.#letters;
+    let count = 0;
+    let start = 0;
+    while (start < length) {
+      {
+        // The most common piece, read here: an optional space and ASCII letters (cl100k_base: any case; o200k_base:
+        // upper case, then lower case), hashed on the way, then looked up in the recent pieces. A piece the
+        // scanner may read differently (a non-ASCII letter or, for o200k_base, a contraction next) is left to it.
+        // The piece's last 12 characters (7 bits each, all ASCII here) shift through three 28-bit words: for a
+        // piece of 12 characters or fewer they are its exact text, compared at once with a recent piece's.
+        let i = start;
+        let c = bytes[i]!;
+        let k1 = 0;
+        let k2 = 0;
+        let k3 = 0;
+        if (c === 32 && i + 1 < length) {
+          k1 = 32;
+          c = bytes[++i]!;
+        }
+        const first = i;
+        if (letters === 1) {
+          while (((c | 32) - 97) >>> 0 < 26) {
+            k3 = (k3 << 7) | (k2 >>> 21);
+            k2 = ((k2 << 7) & 0xfffffff) | (k1 >>> 21);
+            k1 = ((k1 << 7) & 0xfffffff) | c;
+            if (++i === length) break;
+            c = bytes[i]!;
+          }
+        } else {
+          while ((c - 65) >>> 0 < 26) {
+            k3 = (k3 << 7) | (k2 >>> 21);
+            k2 = ((k2 << 7) & 0xfffffff) | (k1 >>> 21);
+            k1 = ((k1 << 7) & 0xfffffff) | c;
+            if (++i === length) break;
+            c = bytes[i]!;
+          }
+          if (i < length) {
+            while ((c - 97) >>> 0 < 26) {
+              k3 = (k3 << 7) | (k2 >>> 21);
+              k2 = ((k2 << 7) & 0xfffffff) | (k1 >>> 21);
+              k1 = ((k1 << 7) & 0xfffffff) | c;
+              if (++i === length) break;
+              c = bytes[i]!;
+            }
+          }
+        }
+        if (i > first && (i === length || letters === 1 || c !== 39)) {
+          const n = i - start;
+          if (n === 1) count++;
+          else if (n > RECENT_KEY_CHARS) count += this.#countAsciiPiece(text, start, i, -1);
+          else {
+            const at =
+              (Math.imul(k1 ^ Math.imul(k2 ^ Math.imul(k3, 0x85ebca6b), 0x9e3779b1), 0xc2b2ae35) >>>
+                RECENT_SHIFT) *
+              4;
+            const words = this.#recentWords;
+            if (
+              words[at] === k1 &&
+              words[at + 1] === k2 &&
+              words[at + 2] === k3 &&
+              (words[at + 3]! & 255) === n
+            ) {
+              count += words[at + 3]! >>> 8;
+            } else {
+              let h = FNV_OFFSET;
+              for (let j = start; j < i; j++) h = Math.imul(h ^ bytes[j]!, FNV_PRIME);
+              const counted = this.#countAsciiPieceAgain(text, start, i, mixHash(h));
+              words[at] = k1;
+              words[at + 1] = k2;
+              words[at + 2] = k3;
+              words[at + 3] = (counted << 8) | n;
+              count += counted;
+            }
+          }
+          start = i;
+          continue;
+        }
+      }
+      const end = scan(text, start, length);
+      if (end - start === 1) count++;
+      else count += this.#countAsciiPiece(text, start, end, scanState.hashed ? scanState.hash : -1);
       start = end;
     }
     return count;
@@ -254,6 +448,14 @@ export class BpeCounter {
       while (i < length && recent[at + 2 + i] === text.charCodeAt(start + i)) i++;
       if (i === length) return recent[at + 1]!;
     }
+    return this.#countRecentMiss(text, start, end, hash);
+  }
+
+  /** `#countAsciiPiece` for a piece not in the recent pieces (`hash`: mixed), which it then holds. */
+  #countRecentMiss(text: string, start: number, end: number, hash: number): number {
+    const length = end - start;
+    const recent = this.#recent;
+    const at = (hash & RECENT_MASK) * RECENT_ENTRY_BYTES;
     const count = this.#countAsciiPieceAgain(text, start, end, hash);
     if (length <= RECENT_ENTRY_BYTES - 2 && count <= 255) {
       recent[at] = length;

@@ -226,35 +226,76 @@ describe("formatInt", () => {
 });
 
 describe("hashNormalizedText", () => {
-  it("gives computeStringHash of the normalised strings, on ASCII and other text", async () => {
-    const { hashNormalizedText, normalizedHashes } = await import("./normalize.ts");
-    let state = 5;
-    const random = () => {
+  /** A small deterministic PRNG. */
+  function createRandom(seed: number): () => number {
+    let state = seed;
+    return () => {
       state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
       return state / 4294967296;
     };
-    const parts = [
-      ..."aZ09 \t\n\r\v\f.,;'-\u0001\u0002",
-      "word",
-      "Word",
-      "  ",
-      "12",
-      "3.5",
-      "é",
-      "İ",
-      "K",
-      "\u00a0",
-      "Σ",
-    ];
-    for (let i = 0; i < 3000; i++) {
+  }
+  const PARTS = [
+    ..."aZ09 \t\n\r\v\f.,;'-\u0001\u0002",
+    "word",
+    "Word",
+    "  ",
+    "12",
+    "3.5",
+    "é",
+    "İ",
+    "K",
+    "\u00a0",
+    "Σ",
+    "abcdefghi",
+  ];
+  function randomTexts(seed: number, count: number, asciiOnly: boolean): string[] {
+    const random = createRandom(seed);
+    const parts = asciiOnly ? PARTS.filter((p) => [...p].every((c) => c.charCodeAt(0) < 128)) : PARTS;
+    const texts: string[] = [];
+    for (let i = 0; i < count; i++) {
       let text = "";
       for (let j = Math.floor(random() * 30); j > 0; j--) text += parts[Math.floor(random() * parts.length)];
-      const exact = normalizeExampleText(text);
+      texts.push(text);
+    }
+    return texts;
+  }
+
+  it("gives computeStringHash of the normalised strings, on ASCII and other text", async () => {
+    const { hashNormalizedText, normalizedHashes } = await import("./normalize.ts");
+    for (const text of [...randomTexts(5, 3000, false), ...randomTexts(6, 1000, true)]) {
       hashNormalizedText(text, true);
-      expect(normalizedHashes.exact, JSON.stringify(text)).toBe(computeStringHash(exact));
+      expect(normalizedHashes.exact, JSON.stringify(text)).toBe(
+        computeStringHash(normalizeExampleText(text)),
+      );
       expect(normalizedHashes.loose, JSON.stringify(text)).toBe(
         computeStringHash(normalizeExampleLoosely(text)),
       );
+    }
+  });
+
+  it("gives the same hashes for a text in parts, cut anywhere, and after a repeated prefix", async () => {
+    const { hashNormalizedText, normalizedHashes, NormalizedTextHasher } = await import("./normalize.ts");
+    const random = createRandom(9);
+    const hasher = new NormalizedTextHasher();
+    const prefixes = ["System: be brief.", "System: be brief!", "é prefix"];
+    for (const text of [...randomTexts(7, 1500, true), ...randomTexts(8, 500, false)]) {
+      const full = `${prefixes[Math.floor(random() * prefixes.length)]}${text}`;
+      hashNormalizedText(full, true);
+      const expected = { ...normalizedHashes };
+      // Nine parts or more (the first eight a repeated prefix, often): cut at random places, some empty.
+      const cuts = Array.from({ length: 10 }, () => Math.floor(random() * (full.length + 1))).sort(
+        (a, b) => a - b,
+      );
+      const parts: string[] = [];
+      let from = 0;
+      for (const cut of [...cuts, full.length]) {
+        parts.push(full.slice(from, cut));
+        from = cut;
+      }
+      hasher.hashParts(parts, true);
+      expect({ ...normalizedHashes }, JSON.stringify(parts)).toEqual(expected);
+      hasher.hashParts(parts, true);
+      expect({ ...normalizedHashes }, JSON.stringify(parts)).toEqual(expected);
     }
   });
 });

@@ -3,7 +3,7 @@ import type { EvalIndex } from "./eval-index.ts";
 import type { DataFindingSeverity } from "./findings.ts";
 import { formatInt } from "./format.ts";
 import { computeStringHash, lowBits } from "./hash.ts";
-import { hashNormalizedText, normalizedHashes } from "./normalize.ts";
+import { NormalizedTextHasher, normalizedHashes } from "./normalize.ts";
 import {
   detectTrainingFormat,
   type ReadExampleContext,
@@ -83,6 +83,7 @@ export class TrainingLineReader {
   #lines = 0;
   #lineFindings = 0;
   readonly #recurring = new Map<string, number>();
+  readonly #hasher = new NormalizedTextHasher();
   #lastSystem = "";
   #lastSystemKey = computeStringHash("");
 
@@ -180,10 +181,11 @@ export class TrainingLineReader {
       values[at + F_TOKENS] = view.tokens;
       values[at + F_ANSWER_WORDS] = view.answerWords;
       values[at + F_HAS_TOOLS] = view.hasTools ? 1 : 0;
-      hashNormalizedText(view.input, reading);
+      const hasher = this.#hasher;
+      hasher.hashParts(view.inputParts, reading);
       values[at + F_EXACT] = normalizedHashes.exact;
       values[at + F_LOOSE] = normalizedHashes.loose;
-      hashNormalizedText(view.answer, false);
+      hasher.hashParts(view.answerParts, false);
       values[at + F_ANSWER] = lowBits(normalizedHashes.exact);
       if (reading) {
         const system = view.system;

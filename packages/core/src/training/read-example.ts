@@ -24,6 +24,10 @@ export interface ExampleView {
   input: string;
   /** Canonical text of what is learned: the final assistant message (the preferred output, for preference). */
   answer: string;
+  /** `input` in parts (joined, they are `input`), so that it can be hashed without being joined. */
+  inputParts: string[];
+  /** `answer` in parts. */
+  answerParts: string[];
   /** The first system message's text, if any. */
   system: string | undefined;
   /** Every user message's text, joined by line breaks. */
@@ -69,6 +73,8 @@ const END = "\u0002";
 interface ReadMessage {
   role: string;
   text: string;
+  name: string;
+  callsText: string;
   canonical: string;
   tokens: number;
   weight: number | undefined;
@@ -221,7 +227,13 @@ function readChatExample(value: Record<string, unknown>, state: LineState): Exam
   const answerIndex = assistantIndexes[assistantIndexes.length - 1]!;
   const answer = messages[answerIndex]!;
   let input = "";
-  for (let i = 0; i < answerIndex; i++) input += messages[i]!.canonical;
+  const inputParts: string[] = [];
+  if (toolNames.definitionsText) inputParts.push(toolNames.definitionsText, END);
+  for (let i = 0; i < answerIndex; i++) {
+    const m = messages[i]!;
+    input += m.canonical;
+    pushCanonicalParts(inputParts, m);
+  }
   let tokens = TOKENS_PER_EXAMPLE;
   for (const m of messages) tokens += m.tokens;
   if (toolNames.definitionsText) tokens += ctx.countRecurringTokens(toolNames.definitionsText);
@@ -229,6 +241,8 @@ function readChatExample(value: Record<string, unknown>, state: LineState): Exam
     format: "chat",
     input: toolNames.definitionsText ? `${toolNames.definitionsText}${END}${input}` : input,
     answer: answer.canonical,
+    inputParts,
+    answerParts: pushCanonicalParts([], answer),
     ...summarizeMessages(messages.slice(0, answerIndex)),
     answerWords: answer.hasCall ? -1 : countWords(answer.text),
     tokens,
@@ -286,11 +300,14 @@ function readPreferenceExample(value: Record<string, unknown>, state: LineState)
   let inputText = "";
   for (const m of messages) inputText += m.canonical;
   if (toolNames.definitionsText) inputText = `${toolNames.definitionsText}${END}${inputText}`;
+  // The pair is part of the identity: the same prompt may carry several pairs, but never both orders.
+  const identity = `${inputText}${END}${preferred.canonical < rejected.canonical ? preferred.canonical + END + rejected.canonical : rejected.canonical + END + preferred.canonical}`;
   return {
     format: "preference",
-    // The pair is part of the identity: the same prompt may carry several pairs, but never both orders.
-    input: `${inputText}${END}${preferred.canonical < rejected.canonical ? preferred.canonical + END + rejected.canonical : rejected.canonical + END + preferred.canonical}`,
+    input: identity,
     answer: preferred.canonical,
+    inputParts: [identity],
+    answerParts: [preferred.canonical],
     ...summarizeMessages(messages),
     answerWords: preferred.hasCall ? -1 : countWords(preferred.text),
     tokens,
@@ -331,6 +348,12 @@ function readPreferenceOutput(
   }
   const last = messages[messages.length - 1]!;
   return { canonical, text: last.text, tokens, hasCall: last.hasCall };
+}
+
+/** Push a message's canonical text (`ReadMessage.canonical`) in its parts. */
+function pushCanonicalParts(parts: string[], m: ReadMessage): string[] {
+  parts.push(m.role, SEP, m.name, SEP, m.text, SEP, m.callsText, END);
+  return parts;
 }
 
 function summarizeMessages(messages: readonly ReadMessage[]): {
@@ -593,6 +616,8 @@ function readMessage(
   return {
     role,
     text,
+    name,
+    callsText,
     canonical: `${role}${SEP}${name}${SEP}${text}${SEP}${callsText}${END}`,
     tokens,
     weight,

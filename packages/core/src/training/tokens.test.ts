@@ -155,6 +155,56 @@ describe("loadTokenCounter", () => {
   );
 
   it.each(["cl100k_base", "o200k_base"] as const)(
+    "%s: counts words of every length and case exactly, fresh and from the letter pieces' cache, in ASCII text and not",
+    async (encoding) => {
+      const counter = await loadTokenCounter(encoding);
+      const library = await importLibrary(encoding);
+      const options = { disallowedSpecial: new Set<string>() };
+      const random = createRandom(11);
+      const letters = "abcdefghijklmnopqrstuvwxyz";
+      // A small vocabulary (so words repeat and hit the cache) of 1 to 16 letters, in several cases.
+      const vocabulary = Array.from({ length: 120 }, (_, i) => {
+        let word = "";
+        for (let j = 1 + (i % 16); j > 0; j--) word += letters[Math.floor(random() * 26)];
+        const shape = Math.floor(random() * 5);
+        if (shape === 1) return word[0]!.toUpperCase() + word.slice(1);
+        if (shape === 2) return word.toUpperCase();
+        if (shape === 3) return word.slice(0, word.length >> 1) + word.slice(word.length >> 1).toUpperCase();
+        return word;
+      });
+      const glue = [
+        " ",
+        " ",
+        " ",
+        "  ",
+        "\n",
+        ", ",
+        ". ",
+        "'s ",
+        "'LL ",
+        "'t",
+        "-",
+        " 42 ",
+        "(",
+        "\t",
+        "é",
+        "’",
+      ];
+      for (let i = 0; i < 1500; i++) {
+        let text = "";
+        for (let j = 3 + Math.floor(random() * 60); j > 0; j--) {
+          text += vocabulary[Math.floor(random() * vocabulary.length)]!;
+          // Mostly ASCII texts (read as bytes); some with a character outside ASCII (read as a string).
+          let sep = glue[Math.floor(random() * glue.length)]!;
+          while (i % 3 !== 0 && sep.charCodeAt(0) > 127) sep = glue[Math.floor(random() * glue.length)]!;
+          text += sep;
+        }
+        expect(counter.countTokens(text), JSON.stringify(text)).toBe(library.encode(text, options).length);
+      }
+    },
+  );
+
+  it.each(["cl100k_base", "o200k_base"] as const)(
     "%s: counts long pieces (heap merge), long white space and symbol runs, and repeats (cache) exactly",
     async (encoding) => {
       const counter = await loadTokenCounter(encoding);

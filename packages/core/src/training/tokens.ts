@@ -65,8 +65,8 @@ export async function importRanks(encoding: TokenEncoding): Promise<LibraryRanks
 export function createTokenCounter(encoding: TokenEncoding, table: RankTableData): TokenCounter {
   const bpe =
     encoding === "o200k_base"
-      ? new BpeCounter(table, scanO200kPiece, O200K_TOKEN_SPLIT_REGEX)
-      : new BpeCounter(table, scanCl100kPiece, CL100K_TOKEN_SPLIT_REGEX);
+      ? new BpeCounter(table, scanO200kPiece, O200K_TOKEN_SPLIT_REGEX, "o200k")
+      : new BpeCounter(table, scanCl100kPiece, CL100K_TOKEN_SPLIT_REGEX, "cl100k");
   const counter: TokenCounter = { encoding, countTokens: (text) => bpe.count(text) };
   builtIn.add(counter);
   return counter;
