@@ -4,15 +4,9 @@ import { adaptModelIdForEndpoint } from "../config/model-id.ts";
 import type { PlannedCall, RunPlan } from "../plan.ts";
 import { computeCostUsd, lookupLifecycle, resolvePrice } from "../pricing/index.ts";
 import { computeRequestKey, stringifyCanonical } from "../request-key.ts";
-import {
-  type CandidateResult,
-  type CaseResult,
-  type RunResult,
-  type SampleResult,
-  type SuiteResult,
-} from "../result/schema.ts";
-import { RUN_RESULT_SCHEMA_VERSION } from "../result/version.ts";
+import type { CandidateResult, CaseResult, RunResult, SampleResult, SuiteResult } from "../result/schema.ts";
 import { summarizeCandidate, summarizeCase } from "../result/summarize.ts";
+import { RUN_RESULT_SCHEMA_VERSION } from "../result/version.ts";
 import {
   type CustomScorerFn,
   combineScores,
