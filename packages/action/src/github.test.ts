@@ -9,6 +9,7 @@ import {
 } from "@promptfirst/test-utils";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  buildUserAgent,
   createGitHubClient,
   createOctokitFetch,
   findStickyComment,
@@ -142,5 +143,18 @@ describe("the Action's GitHub client", () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it("refuses an empty token, naming the input", async () => {
+    await expect(createGitHubClient("", "http://127.0.0.1:9")).rejects.toThrow(
+      "the github-token input is empty",
+    );
+  });
+
+  it("tags its requests with the job's orchestration id, as @actions/github does", () => {
+    expect(buildUserAgent({})).toBe("promptfirst-action/0.1.0");
+    expect(buildUserAgent({ ACTIONS_ORCHESTRATION_ID: " run/1 2 " })).toBe(
+      "promptfirst-action/0.1.0 actions_orchestration_id/run_1_2",
+    );
   });
 });

@@ -189,20 +189,41 @@ export function createOctokitFetch(): typeof fetch {
   };
 }
 
+/** GitHub's tag for requests made by a job (`@actions/github` adds the same), from ACTIONS_ORCHESTRATION_ID. */
+export function buildUserAgent(env: Record<string, string | undefined>): string {
+  const base = `promptfirst-action/${ACTION_CLIENT_VERSION}`;
+  const id = env.ACTIONS_ORCHESTRATION_ID?.trim();
+  return id ? `${base} actions_orchestration_id/${id.replace(/[^a-z0-9_.-]/gi, "_")}` : base;
+}
+
+/** The Action's version, in the user agent of its GitHub requests. */
+const ACTION_CLIENT_VERSION = "0.1.0";
+
 /**
- * The Action's GitHub client: `@actions/github`'s Octokit (its auth, user agent and retries of its plugins),
- * loaded on demand. Without a proxy it fetches over node:http (`createOctokitFetch`); behind one (`env` sets
- * `HTTPS_PROXY` or the like), through `@actions/github`'s own proxy-aware fetch, whose undici is then loaded.
+ * The Action's GitHub client, loaded on demand. All it needs is Octokit's `request` (auth, base URL, errors):
+ * `@octokit/core` over node:http (`createOctokitFetch`). `@actions/github`'s `getOctokit` adds plugins whose
+ * route table alone takes 10–30 ms to build, and undici; it is used behind a proxy (`env` sets `HTTPS_PROXY` or
+ * the like), for its proxy support.
  */
 export async function createGitHubClient(
   token: string,
   baseUrl: string,
   env: Record<string, string | undefined> = {},
 ): Promise<GitHubRequester> {
-  const { getOctokit } = await import("@actions/github");
-  const proxied = PROXY_VARIABLES.some((name) => env[name]);
-  return getOctokit(token, {
+  if (!token) {
+    throw new Error(
+      "the github-token input is empty: pass a token that can read the pull request and comment on it (the default, the workflow's `${{ github.token }}`, can with `permissions: pull-requests: write`)",
+    );
+  }
+  if (PROXY_VARIABLES.some((name) => env[name])) {
+    const { getOctokit } = await import("@actions/github");
+    return getOctokit(token, { baseUrl }) as unknown as GitHubRequester;
+  }
+  const { Octokit } = await import("@octokit/core");
+  return new Octokit({
+    auth: token,
     baseUrl,
-    ...(proxied ? {} : { request: { fetch: createOctokitFetch() } }),
+    userAgent: buildUserAgent(env),
+    request: { fetch: createOctokitFetch() },
   }) as unknown as GitHubRequester;
 }

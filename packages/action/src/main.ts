@@ -273,8 +273,8 @@ async function runCheck(
   const pr = context.pullRequest
     ? { owner: context.owner, repo: context.repo, number: context.pullRequest.number }
     : undefined;
-  // getOctokit refuses an empty token: fail here rather than at the first request. Otherwise nothing waits for
-  // the client until a request does (its chunk may still be loading).
+  // An empty token is refused: fail here rather than at the first request. Otherwise nothing waits for the
+  // client until a request does (its chunk may still be loading).
   if (!inputs.githubToken) await loadingClient;
   const client: GitHubRequester = {
     request: async (route, params) => (await loadingClient).request(route, params),
