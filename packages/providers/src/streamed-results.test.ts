@@ -206,4 +206,38 @@ describe("StreamedResults with runEval", () => {
       /ENOTDIR|EEXIST/,
     );
   });
+
+  it("puts thousands of cases written in any order back in suite order, leaving out positions never written", async () => {
+    const dir = await tempDir();
+    const stream = await StreamedResults.create(path.join(dir, "many.jsonl"), mask);
+    const count = 5000;
+    // Far beyond the first room for positions, in a scattered order; position 17 never finishes.
+    const order = Array.from({ length: count }, (_, i) => (i * 2399) % count).filter((p) => p !== 17);
+    for (const position of order) {
+      await stream.write({
+        suite: "s",
+        candidate: "c",
+        position,
+        case: {
+          id: `case-${position}`,
+          vars: { q: "é".repeat(position % 5) },
+          samples: [],
+          score: null,
+          passRate: 0,
+          pass: false,
+          status: "ok",
+        },
+      });
+    }
+    const skeleton = {
+      suites: { s: { candidates: { c: { name: "c", cases: [] as unknown[] } } } },
+    } as unknown as Parameters<StreamedResults["writeRunResult"]>[1];
+    await stream.writeRunResult(path.join(dir, "many.json"), skeleton);
+    const written = JSON.parse(await readFile(path.join(dir, "many.json"), "utf8"));
+    const ids = written.suites.s.candidates.c.cases.map((c: { id: string }) => c.id);
+    expect(ids).toEqual(
+      Array.from({ length: count }, (_, i) => `case-${i}`).filter((id) => id !== "case-17"),
+    );
+    expect(written.suites.s.candidates.c.cases[4]).toEqual(expect.objectContaining({ vars: { q: "éééé" } }));
+  });
 });

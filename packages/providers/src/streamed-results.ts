@@ -5,10 +5,31 @@ import { mkdir, rename } from "node:fs/promises";
 import path from "node:path";
 import type { CaseRecord, RunResult } from "@promptfirst/core";
 
-/** Where each streamed case sits in the JSONL file: its case object's byte offset and length. */
-interface Placement {
-  offsets: number[];
-  lengths: number[];
+/**
+ * Where each streamed case sits in the JSONL file, by position: its case object's byte offset and length (0: not
+ * written; a case object is never empty). Typed arrays, grown by doubling: 12 bytes a case, off the JS heap.
+ */
+class Placement {
+  offsets = new Float64Array(1024);
+  lengths = new Uint32Array(1024);
+  /** One past the highest position written. */
+  count = 0;
+
+  set(position: number, offset: number, length: number): void {
+    if (position >= this.lengths.length) {
+      let capacity = this.lengths.length * 2;
+      while (capacity <= position) capacity *= 2;
+      const offsets = new Float64Array(capacity);
+      offsets.set(this.offsets);
+      const lengths = new Uint32Array(capacity);
+      lengths.set(this.lengths);
+      this.offsets = offsets;
+      this.lengths = lengths;
+    }
+    this.offsets[position] = offset;
+    this.lengths[position] = length;
+    this.count = Math.max(this.count, position + 1);
+  }
 }
 
 /**
@@ -53,8 +74,7 @@ export class StreamedResults {
     const maskedHead = this.#mask(head);
     const line = `${maskedHead}${body}}\n`;
     const placement = this.#placementOf(record.suite, record.candidate);
-    placement.offsets[record.position] = this.#bytes + Buffer.byteLength(maskedHead);
-    placement.lengths[record.position] = Buffer.byteLength(body);
+    placement.set(record.position, this.#bytes + Buffer.byteLength(maskedHead), Buffer.byteLength(body));
     this.#bytes += Buffer.byteLength(line);
     if (!this.#stream!.write(line)) {
       this.#drain ??= once(this.#stream!, "drain").finally(() => {
@@ -107,9 +127,9 @@ export class StreamedResults {
         await put(parts[i]!);
         const placement = this.#placements.get(slotKey(slots[i]!.suite, slots[i]!.candidate));
         let separator = "[\n";
-        for (let position = 0; position < (placement?.offsets.length ?? 0); position++) {
-          const length = placement!.lengths[position];
-          if (length === undefined) continue;
+        for (let position = 0; position < (placement?.count ?? 0); position++) {
+          const length = placement!.lengths[position]!;
+          if (length === 0) continue;
           const buffer = Buffer.allocUnsafe(length);
           readSync(fd, buffer, 0, length, placement!.offsets[position]!);
           await put(separator);
@@ -132,7 +152,7 @@ export class StreamedResults {
     const key = slotKey(suite, candidate);
     let placement = this.#placements.get(key);
     if (!placement) {
-      placement = { offsets: [], lengths: [] };
+      placement = new Placement();
       this.#placements.set(key, placement);
     }
     return placement;

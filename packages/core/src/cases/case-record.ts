@@ -164,10 +164,29 @@ export function assignCaseIds(
       for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
       used.add(id);
     }
-    const result: Case = { id, vars: draft.vars };
-    if (draft.expected !== undefined) result.expected = draft.expected;
-    if (draft.cluster !== undefined) result.cluster = draft.cluster;
-    result.source = draft.line === undefined ? file : `${file}:${draft.line}`;
-    return result;
+    return createCase(
+      id,
+      draft.vars,
+      draft.expected,
+      draft.cluster,
+      draft.line === undefined ? file : `${file}:${draft.line}`,
+    );
   });
+}
+
+/**
+ * A case with its keys in the order every case has (`id`, `vars`, `expected`, `cluster`, `source`), the optional
+ * ones only when defined. Built as one object literal per shape: keys added one by one after the literal would
+ * live in a separate property store, about 40 bytes more per case (4 MB at 100,000 cases).
+ */
+export function createCase(
+  id: string,
+  vars: Record<string, unknown>,
+  expected: unknown,
+  cluster: string | undefined,
+  source: string,
+): Case {
+  if (expected === undefined)
+    return cluster === undefined ? { id, vars, source } : { id, vars, cluster, source };
+  return cluster === undefined ? { id, vars, expected, source } : { id, vars, expected, cluster, source };
 }

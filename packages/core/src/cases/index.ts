@@ -1,2 +1,2 @@
 export { computeCaseId, DERIVED_CASE_ID_HEX_CHARS, RESERVED_CASE_KEYS } from "./case-record.ts";
-export { type CasesFormat, detectCasesFormat, parseCases } from "./parse-cases.ts";
+export { type CasesFormat, detectCasesFormat, JsonlCasesReader, parseCases } from "./parse-cases.ts";

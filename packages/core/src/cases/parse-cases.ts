@@ -3,7 +3,7 @@ import { describeValue, IssueCollector, isRecord } from "../prompts/issue-collec
 import { formatDidYouMean } from "../text/suggest.ts";
 import type { Case } from "../types.ts";
 import { type LineLocator, type PathSegment, parseYamlSource } from "../yaml/source.ts";
-import { assignCaseIds, type CaseDraft, readCaseRecord } from "./case-record.ts";
+import { assignCaseIds, type CaseDraft, computeCaseId, createCase, readCaseRecord } from "./case-record.ts";
 import { computeLineColumn, locateJsonSyntaxError } from "./json-syntax.ts";
 import { readCsvCaseDrafts } from "./parse-csv-cases.ts";
 
@@ -50,10 +50,14 @@ export function parseCases(text: string, file: string): Case[] {
     ]);
   }
   const body = text.replace(/^\uFEFF/, "");
+  if (format === "jsonl") {
+    const reader = new JsonlCasesReader(file);
+    for (const line of body.split(/\r\n|\r|\n/)) reader.addLine(line);
+    return reader.finish();
+  }
   const issues = new IssueCollector(file);
   let drafts: CaseDraft[];
-  if (format === "jsonl") drafts = readJsonlDrafts(body, issues);
-  else if (format === "csv" || format === "tsv") {
+  if (format === "csv" || format === "tsv") {
     drafts = readCsvCaseDrafts(body, format === "tsv" ? "\t" : ",", issues);
   } else drafts = readDocumentDrafts(body, format, issues);
 
@@ -91,33 +95,105 @@ function parseJsonOrReport(text: string, line: number | undefined, issues: Issue
   }
 }
 
-function readJsonlDrafts(text: string, issues: IssueCollector): CaseDraft[] {
-  const drafts: CaseDraft[] = [];
-  for (const [index, raw] of text.split(/\r\n|\r|\n/).entries()) {
-    const line = index + 1;
-    const trimmed = raw.trim();
-    if (trimmed === "" || trimmed.startsWith("//")) continue;
-    const located = locateJsonSyntaxError(raw, (offset) => `column ${offset + 1}`);
-    if (located) {
-      issues.addAtLine(line, [], `invalid JSON at column ${located.offset + 1}: ${located.message}`);
-      continue;
-    }
-    const value = parseJsonOrReport(raw, line, issues);
-    if (value === INVALID) continue;
-    if (!isRecord(value)) {
-      issues.addAtLine(
-        line,
-        [],
-        `each line must be one case object like {"vars": {...}, "expected": ...}, got ${describeValue(value)}`,
-      );
-      continue;
-    }
-    const draft = readCaseRecord(value, { path: [], line, idLine: line }, (path, message) =>
-      issues.addAtLine(line, path, message),
-    );
-    if (draft) drafts.push(draft);
+/**
+ * Reads a JSONL case file one line at a time, so a large file need not be held as one text: feed it every line
+ * in order (split at `\r\n`, `\r` or `\n`, without the line break; a byte-order mark already removed), then
+ * `finish()`. The cases and every message are exactly those of `parseCases` on the whole text: each line is
+ * checked and parsed as it comes and kept as its case only; ids are checked as they come, and derived ids get
+ * their `-2`, `-3`... at the end, when every given id is known.
+ */
+export class JsonlCasesReader {
+  readonly file: string;
+  readonly #issues: IssueCollector;
+  readonly #cases: Case[] = [];
+  /** Given ids and the line of the case that has each. */
+  readonly #given = new Map<string, number>();
+  /** Positions in `#cases` of the cases whose id is derived (the derived base until `finish`). */
+  readonly #derived: number[] = [];
+  /** One string per cluster name, shared by its cases (100,000 cases name a few dozen clusters). */
+  readonly #clusters = new Map<string, string>();
+  #line = 0;
+
+  /** `file` names the file in messages and in each case's `source`. */
+  constructor(file: string) {
+    this.file = file;
+    this.#issues = new IssueCollector(file);
   }
-  return drafts;
+
+  /** Read the file's next line. */
+  addLine(raw: string): void {
+    const line = ++this.#line;
+    const draft = readJsonlLine(raw, line, this.#issues);
+    if (!draft) return;
+    let id = draft.id;
+    if (id === undefined) {
+      this.#derived.push(this.#cases.length);
+      id = computeCaseId(draft.vars, draft.expected);
+    } else {
+      const first = this.#given.get(id);
+      if (first === undefined) this.#given.set(id, line);
+      else {
+        this.#issues.addAtLine(
+          line,
+          ["id"],
+          `"${id}" is already the id of the case on line ${first}: give each case its own id`,
+        );
+      }
+    }
+    let cluster = draft.cluster;
+    if (cluster !== undefined) {
+      const shared = this.#clusters.get(cluster);
+      if (shared === undefined) this.#clusters.set(cluster, cluster);
+      else cluster = shared;
+    }
+    this.#cases.push(createCase(id, draft.vars, draft.expected, cluster, `${this.file}:${line}`));
+  }
+
+  /**
+   * The file's cases, in file order; throws one PromptfirstError (CASES_INVALID) listing every problem found,
+   * by line, if any (an empty file is one).
+   */
+  finish(): Case[] {
+    if (this.#issues.ok && this.#cases.length === 0) {
+      this.#issues.addAtLine(undefined, [], emptyMessage("jsonl"));
+    }
+    // Identical cases without ids get -2, -3, ... in file order, avoiding every id given in the file.
+    const derived = new Set<string>();
+    for (const index of this.#derived) {
+      const testCase = this.#cases[index]!;
+      const base = testCase.id;
+      let id = base;
+      for (let n = 2; this.#given.has(id) || derived.has(id); n++) id = `${base}-${n}`;
+      derived.add(id);
+      testCase.id = id;
+    }
+    this.#issues.throwIfAny("CASES_INVALID", HEADING(this.file));
+    return this.#cases;
+  }
+}
+
+/** One JSONL line: its case draft, or `undefined` for a blank or `//` line and for a line with problems (reported). */
+function readJsonlLine(raw: string, line: number, issues: IssueCollector): CaseDraft | undefined {
+  const trimmed = raw.trim();
+  if (trimmed === "" || trimmed.startsWith("//")) return undefined;
+  const located = locateJsonSyntaxError(raw, (offset) => `column ${offset + 1}`);
+  if (located) {
+    issues.addAtLine(line, [], `invalid JSON at column ${located.offset + 1}: ${located.message}`);
+    return undefined;
+  }
+  const value = parseJsonOrReport(raw, line, issues);
+  if (value === INVALID) return undefined;
+  if (!isRecord(value)) {
+    issues.addAtLine(
+      line,
+      [],
+      `each line must be one case object like {"vars": {...}, "expected": ...}, got ${describeValue(value)}`,
+    );
+    return undefined;
+  }
+  return readCaseRecord(value, { path: [], line, idLine: line }, (path, message) =>
+    issues.addAtLine(line, path, message),
+  );
 }
 
 function readDocumentDrafts(text: string, format: "json" | "yaml", issues: IssueCollector): CaseDraft[] {

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { LoadedConfig } from "../config/loaded.ts";
 import { loadConfig } from "../node/index.ts";
 import { planRun } from "../plan.ts";
+import { summarizeCandidate } from "../result/summarize.ts";
 import type { ModelRequest, Provider, ProviderResponse, ResponseCache, StoredResponse } from "../types.ts";
 import { type RunEvalOptions, type RunProgress, runEval } from "./run-eval.ts";
 
@@ -164,5 +165,85 @@ describe("runEval", () => {
     expect(result.warnings).toEqual([
       "the response cache could not be written: ENOSPC: no space left on device",
     ]);
+  });
+
+  it("summarizes the cases it does not keep exactly as those it keeps: repeats, clusters, calls finishing out of order", async () => {
+    const config = await loadProject({
+      "promptfirst.yaml": `
+provider:
+  baseURL: https://llm.example.test/v1
+  maxRetries: 0
+pricing:
+  fake-model: { input: 0.37, output: 1.13 }
+suites:
+  noisy:
+    cases: cases.jsonl
+    repeat: 3
+    scorers: [{ exact: "{{expected}}" }]
+    candidates:
+      only: { model: fake-model, prompt: ask.md }
+`,
+      "ask.md": "Capital of {{country}}?\n",
+      "cases.jsonl": `${Array.from({ length: 30 }, (_, i) =>
+        JSON.stringify({
+          vars: { country: `country-${i}` },
+          expected: `capital-${i}`,
+          cluster: `region-${i % 4}`,
+        }),
+      ).join("\n")}\n`,
+    });
+    // Answers right two times in three, with usage that varies per call, after delays that reorder the calls.
+    const provider: Provider = {
+      id: "fake:noisy",
+      async complete(request: ModelRequest): Promise<ProviderResponse> {
+        const n = Number(/country-(\d+)/.exec(request.messages.at(-1)!.content)![1]);
+        await new Promise((resolve) => setTimeout(resolve, (n * 7 + request.sample * 3) % 5));
+        if ((n + request.sample) % 11 === 0) {
+          return { ok: false, error: { kind: "server", status: 500, message: "down", retryable: false } };
+        }
+        return {
+          ok: true,
+          output: (n + request.sample) % 3 === 0 ? "wrong" : `capital-${n}`,
+          usage: { inputTokens: 1000 + n * 13 + request.sample, outputTokens: 17 + n, cachedInputTokens: 0 },
+        };
+      },
+    };
+    const kept = await runEval(config, planRun(config), options(provider, { clock: () => 0 }));
+    const streamed: number[] = [];
+    const dropped = await runEval(
+      config,
+      planRun(config),
+      options(provider, {
+        keepCases: false,
+        clock: () => 0,
+        onCase: ({ position }) => {
+          streamed.push(position);
+        },
+      }),
+    );
+    const keptOnly = kept.suites.noisy!.candidates.only!;
+    const droppedOnly = dropped.suites.noisy!.candidates.only!;
+    expect(keptOnly.cases).toHaveLength(30);
+    expect(droppedOnly.cases).toEqual([]);
+    // The calls did finish out of order, every case once.
+    expect(streamed).not.toEqual([...streamed].sort((a, b) => a - b));
+    expect([...streamed].sort((a, b) => a - b)).toEqual([...Array(30).keys()]);
+    expect(keptOnly.summary).toMatchObject({ cases: 30, calls: 90, clustered: true });
+    expect(keptOnly.summary.errors).toBeGreaterThan(0);
+    // Byte for byte: the summary the results file holds, with and without the cases, and from the cases.
+    expect(JSON.stringify(droppedOnly.summary)).toBe(JSON.stringify(keptOnly.summary));
+    expect(JSON.stringify(keptOnly.summary)).toBe(JSON.stringify(summarizeCandidate(keptOnly.cases)));
+  });
+
+  it("puts each call's sample on its own case when the plan lists the calls in another order", async () => {
+    const config = await capitals();
+    const plan = planRun(config);
+    const reversed = { ...plan, calls: [...plan.calls].reverse() };
+    const result = await runEval(config, reversed, options(fakeProvider([4])));
+    const only = result.suites.capitals!.candidates.only!;
+    expect(only.cases.map((c) => [c.id, c.samples[0]?.output])).toEqual(
+      Array.from({ length: 10 }, (_, i) => [`c${i}`, i === 4 ? null : `capital-${i}`]),
+    );
+    expect(only.summary).toMatchObject({ cases: 10, calls: 10, errors: 1, meanScore: 1 });
   });
 });

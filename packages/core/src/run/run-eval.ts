@@ -4,8 +4,15 @@ import { adaptModelIdForEndpoint } from "../config/model-id.ts";
 import type { PlannedCall, RunPlan } from "../plan.ts";
 import { computeCostUsd, lookupLifecycle, resolvePrice } from "../pricing/index.ts";
 import { computeRequestKey, stringifyCanonical } from "../request-key.ts";
-import type { CandidateResult, CaseResult, RunResult, SampleResult, SuiteResult } from "../result/schema.ts";
-import { summarizeCandidate, summarizeCase } from "../result/summarize.ts";
+import type {
+  CandidateResult,
+  CandidateSummary,
+  CaseResult,
+  RunResult,
+  SampleResult,
+  SuiteResult,
+} from "../result/schema.ts";
+import { CandidateSummaryBuilder, summarizeCandidate, summarizeCase } from "../result/summarize.ts";
 import { RUN_RESULT_SCHEMA_VERSION } from "../result/version.ts";
 import {
   type CustomScorerFn,
@@ -157,18 +164,17 @@ export async function runEval(
   const lookup = new Map(
     config.suites.map((s) => [
       s.name,
-      {
-        suite: s,
-        candidates: new Map(s.candidates.map((c) => [c.name, c])),
-        positions: new Map(s.cases.map((c, i) => [c.id, i])),
-      },
+      { suite: s, candidates: new Map(s.candidates.map((c) => [c.name, c])) },
     ]),
   );
+  const { calls } = plan;
+  const positions = locateCases(plan, lookup);
   const collector = new CaseCollector(options);
-  const runCall = async (call: PlannedCall): Promise<void> => {
-    const { suite, candidates, positions } = lookup.get(call.suite)!;
+  const runCall = async (index: number): Promise<void> => {
+    const call = calls[index]!;
+    const { suite, candidates } = lookup.get(call.suite)!;
     const candidate = candidates.get(call.candidate)!;
-    const position = positions.get(call.caseId)!;
+    const position = positions[index]!;
     const sample = await evaluateCall(call, suite.cases[position]!, suiteScorers.get(suite.name)!, {
       executor,
       endpoint: endpointFor(candidate.provider),
@@ -181,15 +187,22 @@ export async function runEval(
   };
   // A bounded pool per endpoint, not one pending promise per call: a 100k-case run must not hold 100k
   // suspended calls. Twice the endpoint's concurrency keeps it saturated while cache hits and duplicates
-  // (answered without a slot) pass through.
-  const queues = new Map<Endpoint, PlannedCall[]>();
-  for (const call of plan.calls) {
+  // (answered without a slot) pass through. Each endpoint's queue is the plan's indexes of its calls.
+  const endpointOf = calls.map((call) => {
     const candidate = lookup.get(call.suite)!.candidates.get(call.candidate)!;
-    const endpoint = endpointFor(candidate.provider);
-    const queue = queues.get(endpoint) ?? [];
-    queue.push(call);
+    return endpointFor(candidate.provider);
+  });
+  const queues = new Map<Endpoint, Int32Array>();
+  for (const endpoint of new Set(endpointOf)) {
+    let length = 0;
+    for (const e of endpointOf) if (e === endpoint) length++;
+    const queue = new Int32Array(length);
+    let next = 0;
+    for (let index = 0; index < endpointOf.length; index++)
+      if (endpointOf[index] === endpoint) queue[next++] = index;
     queues.set(endpoint, queue);
   }
+  endpointOf.length = 0;
   await Promise.all(
     [...queues].map(([endpoint, queue]) =>
       runPool(queue, Math.max(1, Math.min(queue.length, endpoint.concurrency * 2)), runCall),
@@ -376,8 +389,9 @@ async function assembleSuite(
 ): Promise<SuiteResult> {
   const candidates: Record<string, CandidateResult> = {};
   for (const candidate of suite.candidates) {
-    // A candidate that planned no call (e.g. no model) still lists its cases, unscored.
-    const cases = candidate.skipReason ? [] : await collector.finish(suite, candidate);
+    const { cases, summary } = candidate.skipReason
+      ? { cases: [], summary: summarizeCandidate([]) }
+      : await collector.finish(suite, candidate);
     const entry: CandidateResult = {
       name: candidate.name,
       kind: candidate.kind,
@@ -390,8 +404,8 @@ async function assembleSuite(
           .digest("hex")
           .slice(0, 12),
       },
-      summary: summarizeCandidate(cases),
-      cases: collector.keepCases ? cases : [],
+      summary,
+      cases,
     };
     if (candidate.model) entry.model = candidate.model;
     if (candidate.skipReason) entry.skipped = candidate.skipReason;
@@ -421,9 +435,42 @@ async function assembleSuite(
   return result;
 }
 
+/**
+ * Each planned call's case position in its suite, by the call's index in the plan. `planRun` lists a candidate's
+ * calls case by case in suite order (samples together), so positions are found by walking the plan rather than
+ * through a map of every case id (4 MB at 100,000 cases); a call out of that order is looked up by its case id.
+ */
+function locateCases(
+  plan: RunPlan,
+  lookup: ReadonlyMap<string, { suite: LoadedSuite; candidates: ReadonlyMap<string, LoadedCandidate> }>,
+): Int32Array {
+  const positions = new Int32Array(plan.calls.length);
+  const next = new Map<LoadedCandidate, number>();
+  const byId = new Map<LoadedSuite, Map<string, number>>();
+  for (const [index, call] of plan.calls.entries()) {
+    const { suite, candidates } = lookup.get(call.suite)!;
+    const candidate = candidates.get(call.candidate)!;
+    const expected = next.get(candidate) ?? 0;
+    let position: number;
+    if (suite.cases[expected]?.id === call.caseId) position = expected;
+    else if (expected > 0 && suite.cases[expected - 1]!.id === call.caseId) position = expected - 1;
+    else {
+      let ids = byId.get(suite);
+      if (!ids) {
+        ids = new Map(suite.cases.map((c, i) => [c.id, i]));
+        byId.set(suite, ids);
+      }
+      position = ids.get(call.caseId)!;
+    }
+    positions[index] = position;
+    next.set(candidate, position + 1);
+  }
+  return positions;
+}
+
 /** Run `worker` over `items`, at most `width` at a time, starting them in order. */
 async function runPool<T>(
-  items: readonly T[],
+  items: ArrayLike<T>,
   width: number,
   worker: (item: T) => Promise<void>,
 ): Promise<void> {
@@ -437,25 +484,29 @@ async function runPool<T>(
 interface CandidateSlot {
   /** Samples of cases still waiting for the rest of their samples, by case position. */
   pending: Map<number, SampleResult[]>;
-  /** Finished cases by position: whole, or reduced to what the summary reads. */
-  cases: CaseResult[];
+  /** 1 at the positions whose case is complete. */
+  complete: Uint8Array;
+  /** Finished cases by position, when the run keeps them. */
+  cases: CaseResult[] | undefined;
+  /** Every finished case folded into the candidate's summary, kept or not. */
+  summary: CandidateSummaryBuilder;
 }
 
 /**
  * Gathers samples into cases as they finish: a case is complete when all `repeat` samples are in; it is then
- * handed to `onCase` and kept whole, or reduced to what the candidate's summary reads. Spend and scorer failures
- * are counted on the way, so nothing needs every sample at the end.
+ * handed to `onCase`, folded into the candidate's summary, and kept only when the run keeps its cases. Spend and
+ * scorer failures are counted on the way, so nothing needs every sample at the end.
  */
 class CaseCollector {
-  readonly keepCases: boolean;
   spentKnown = true;
   spent = 0;
+  readonly #keepCases: boolean;
   readonly #onCase: RunEvalOptions["onCase"];
   readonly #slots = new Map<LoadedCandidate, CandidateSlot>();
   readonly #scorerFailures = new Map<string, { count: number; reason: string }>();
 
   constructor(options: Pick<RunEvalOptions, "keepCases" | "onCase">) {
-    this.keepCases = options.keepCases ?? true;
+    this.#keepCases = options.keepCases ?? true;
     this.#onCase = options.onCase;
   }
 
@@ -476,7 +527,7 @@ class CaseCollector {
       entry.count++;
       this.#scorerFailures.set(key, entry);
     }
-    const slot = this.#slot(candidate);
+    const slot = this.#slot(suite, candidate);
     const samples = slot.pending.get(position) ?? [];
     samples.push(sample);
     if (samples.length < suite.repeat) {
@@ -487,16 +538,22 @@ class CaseCollector {
     await this.#complete(suite, candidate, slot, position, samples);
   }
 
-  /** The candidate's cases in suite order; a case that planned no call is completed with no samples. */
-  async finish(suite: LoadedSuite, candidate: LoadedCandidate): Promise<CaseResult[]> {
-    const slot = this.#slot(candidate);
+  /**
+   * The candidate's summary, and its cases in suite order when the run keeps them (else none); a case that
+   * planned no call is completed with no samples.
+   */
+  async finish(
+    suite: LoadedSuite,
+    candidate: LoadedCandidate,
+  ): Promise<{ cases: CaseResult[]; summary: CandidateSummary }> {
+    const slot = this.#slot(suite, candidate);
     for (let position = 0; position < suite.cases.length; position++) {
-      if (slot.cases[position]) continue;
+      if (slot.complete[position]) continue;
       const samples = slot.pending.get(position) ?? [];
       slot.pending.delete(position);
       await this.#complete(suite, candidate, slot, position, samples);
     }
-    return slot.cases;
+    return { cases: slot.cases ?? [], summary: slot.summary.summarize() };
   }
 
   /** One warning per suite and scorer that failed to score (a judge call that failed, a custom scorer that threw). */
@@ -507,10 +564,15 @@ class CaseCollector {
     });
   }
 
-  #slot(candidate: LoadedCandidate): CandidateSlot {
+  #slot(suite: LoadedSuite, candidate: LoadedCandidate): CandidateSlot {
     let slot = this.#slots.get(candidate);
     if (!slot) {
-      slot = { pending: new Map(), cases: [] };
+      slot = {
+        pending: new Map(),
+        complete: new Uint8Array(suite.cases.length),
+        cases: this.#keepCases ? [] : undefined,
+        summary: new CandidateSummaryBuilder(suite.cases.length, suite.repeat),
+      };
       this.#slots.set(candidate, slot);
     }
     return slot;
@@ -529,38 +591,9 @@ class CaseCollector {
     if (testCase.expected !== undefined) result.expected = testCase.expected;
     if (testCase.cluster !== undefined) result.cluster = testCase.cluster;
     if (testCase.source !== undefined) result.source = testCase.source;
+    slot.complete[position] = 1;
+    slot.summary.add(position, result);
+    if (slot.cases) slot.cases[position] = result;
     await this.#onCase?.({ suite: suite.name, candidate: candidate.name, position, case: result });
-    slot.cases[position] = this.keepCases ? result : reduceForSummary(result);
   }
-}
-
-/** What `summarizeCandidate` reads of a case, and nothing more: outputs, scores and inputs are dropped. */
-function reduceForSummary(c: CaseResult): CaseResult {
-  const reduced: CaseResult = {
-    id: c.id,
-    vars: {},
-    samples: c.samples.map((s) => {
-      const sample: SampleResult = {
-        sample: s.sample,
-        status: s.status,
-        output: null,
-        scores: [],
-        score: s.score,
-        pass: s.pass,
-        costUsd: s.costUsd,
-        judgeCostUsd: s.judgeCostUsd,
-        latencyMs: s.latencyMs,
-        cached: s.cached,
-        attempts: s.attempts,
-      };
-      if (s.usage) sample.usage = s.usage;
-      return sample;
-    }),
-    score: c.score,
-    passRate: c.passRate,
-    pass: c.pass,
-    status: c.status,
-  };
-  if (c.cluster !== undefined) reduced.cluster = c.cluster;
-  return reduced;
 }
