@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -346,5 +347,41 @@ describe("loadConfig", () => {
       code: "USAGE",
       message: `${CONFIG}: no suite named "suport"; the config defines: support`,
     });
+  });
+});
+
+describe("the config hash", () => {
+  it("is SHA-256 over the config's text and each file's name and content, joined by NUL", async () => {
+    // 3,000 cases: the cases' JSON is fed to the hash in pieces, never built as one string.
+    const cases = Array.from({ length: 3000 }, (_, i) =>
+      JSON.stringify({ id: `c${i}`, vars: { question: `question ${i}?` }, expected: `${i}` }),
+    );
+    const config = lines(
+      "suites:",
+      "  support:",
+      "    cases: evals/many.jsonl",
+      "    scorers:",
+      '      - contains: "{{expected}}"',
+      "    candidates:",
+      "      mini: { model: gpt-4.1-mini, prompt: prompts/support.md }",
+    );
+    const dir = await writeProject({ [CONFIG]: config, "evals/many.jsonl": lines(...cases) });
+    const loaded = await loadConfig(path.join(dir, CONFIG));
+    const { loadPrompt } = await import("./load-prompt.ts");
+    const template = (
+      await loadPrompt(path.join(dir, "prompts/support.md"), { displayPath: "prompts/support.md" })
+    ).template;
+    const expected = createHash("sha256")
+      .update(
+        [
+          config,
+          `prompts/support.md\u0000${JSON.stringify(template)}`,
+          `evals/many.jsonl\u0000${JSON.stringify(loaded.suites[0]!.cases)}`,
+        ].join("\u0000"),
+      )
+      .digest("hex")
+      .slice(0, 12);
+    expect(loaded.suites[0]!.cases).toHaveLength(3000);
+    expect(loaded.hash).toBe(expected);
   });
 });

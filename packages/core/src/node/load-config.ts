@@ -180,7 +180,8 @@ export async function loadConfig(configPath: string, options: LoadConfigOptions 
   };
 
   const selected = selectSuites(config, options.suites, file);
-  const hashParts: string[] = [text];
+  const hasher = new ConfigHasher();
+  hasher.add(text);
   const defaultProvider = resolveProvider(dir, config.provider);
   const suites: LoadedSuite[] = [];
 
@@ -195,7 +196,7 @@ export async function loadConfig(configPath: string, options: LoadConfigOptions 
       where,
       problems,
       defaultProvider,
-      hashParts,
+      hasher,
     });
     if (suite) suites.push(suite);
   }
@@ -219,7 +220,7 @@ export async function loadConfig(configPath: string, options: LoadConfigOptions 
       `${file}: ${problems.count} problem${problems.count === 1 ? "" : "s"} in the config or the files it references:`,
     );
   }
-  const hash = createHash("sha256").update(hashParts.join("\u0000")).digest("hex").slice(0, 12);
+  const hash = hasher.digest();
   const judge: LoadedConfig["judge"] = { provider: judgeProvider };
   if (config.judge?.model) judge.model = config.judge.model;
   if (config.judge?.temperature !== undefined) judge.temperature = config.judge.temperature;
@@ -256,7 +257,53 @@ interface SuiteContext {
   where: (p: ReadonlyArray<PropertyKey>) => { file: string; path: string; line?: number };
   problems: Problems;
   defaultProvider: ResolvedProvider;
-  hashParts: string[];
+  hasher: ConfigHasher;
+}
+
+/**
+ * The config's hash: SHA-256 over the config's text and each file's name and content, the parts joined by NUL,
+ * fed as they come rather than joined into one string (a 100,000-case file's JSON is tens of MB, built just when
+ * the heap is being sized).
+ */
+class ConfigHasher {
+  readonly #hash = createHash("sha256");
+  #parts = 0;
+  #pending = "";
+
+  /** The next part: a string, or pieces a writer hands over in turn (joined, they are the part). */
+  add(part: string | ((write: (piece: string) => void) => void)): void {
+    if (this.#parts++ > 0) this.#write("\u0000");
+    if (typeof part === "string") this.#write(part);
+    else part((piece) => this.#write(piece));
+  }
+
+  digest(): string {
+    this.#flush();
+    return this.#hash.digest("hex").slice(0, 12);
+  }
+
+  #write(piece: string): void {
+    this.#pending += piece;
+    if (this.#pending.length >= 65_536) this.#flush();
+  }
+
+  #flush(): void {
+    if (this.#pending === "") return;
+    this.#hash.update(this.#pending);
+    this.#pending = "";
+  }
+}
+
+/** `JSON.stringify(values)` of an array of objects, in pieces: one per element (and the brackets and commas). */
+function writeJsonArray(values: readonly unknown[]): (write: (piece: string) => void) => void {
+  return (write) => {
+    write("[");
+    values.forEach((value, index) => {
+      if (index > 0) write(",");
+      write(JSON.stringify(value) ?? "null");
+    });
+    write("]");
+  };
 }
 
 async function loadSuite(
@@ -271,9 +318,14 @@ async function loadSuite(
     const w = ctx.where(p);
     return `${w.file}${w.line === undefined ? "" : `:${w.line}`}: ${w.path}`;
   };
-  const track = (abs: string, content: string): void => {
-    files.add(relativeToConfig(ctx.dir, abs));
-    ctx.hashParts.push(`${relativeToConfig(ctx.dir, abs)}\u0000${content}`);
+  const track = (abs: string, content: string | ((write: (piece: string) => void) => void)): void => {
+    const name = relativeToConfig(ctx.dir, abs);
+    files.add(name);
+    ctx.hasher.add((write) => {
+      write(`${name}\u0000`);
+      if (typeof content === "string") write(content);
+      else content(write);
+    });
   };
 
   // Prompts first: a GitHub Models .prompt.yml may carry the suite's cases and scorers.
@@ -296,7 +348,7 @@ async function loadSuite(
     cases = await capture(ctx.problems, ctx.display(abs), () =>
       loadCases(abs, { displayPath: ctx.display(abs), referencedFrom: ref([...base, "cases"]) }),
     );
-    if (cases) track(abs, JSON.stringify(cases));
+    if (cases) track(abs, writeJsonArray(cases));
   } else {
     const withData = [...prompts.values()].find((p) => p.cases && p.cases.length > 0);
     if (withData?.cases) cases = withData.cases;
