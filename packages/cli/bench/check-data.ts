@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadTrainingDataReport } from "@promptfirst/core/node";
+import { limitHeapGrowth } from "../src/heap.ts";
 
 const GOAL_MB_PER_S = 100;
 const GOAL_PEAK_RSS_MB = 150;
@@ -120,6 +121,8 @@ interface ChildResult {
 
 /** In the child: check the file and report time and peak RSS. */
 async function runChild(file: string, model: string, workers: number | undefined): Promise<void> {
+  // As `promptfirst`'s bin does before any command.
+  limitHeapGrowth();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const report = await loadTrainingDataReport(file, {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadRunResult } from "@promptfirst/core/node";
+import { limitHeapGrowth } from "../src/heap.ts";
 import { createProcessIO } from "../src/io.ts";
 import { main } from "../src/main.ts";
 
@@ -23,7 +24,9 @@ const { values } = parseArgs({
 });
 
 if (values.child) {
-  // The measured process: exactly what `promptfirst eval` does, then its own peak RSS to the parent.
+  // The measured process: exactly what `promptfirst eval` does (its bin bounds V8's heap growth first), then its
+  // own peak RSS to the parent.
+  limitHeapGrowth();
   const code = await main(
     ["eval", "--config", values.child, "--out", path.join(path.dirname(values.child), "run.json"), "--quiet"],
     { ...createProcessIO(), stdout: () => undefined },

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import { limitHeapGrowth } from "./heap.ts";
 import { createProcessIO } from "./io.ts";
 import { main } from "./main.ts";
 
+limitHeapGrowth();
 main(process.argv.slice(2), createProcessIO()).then(
   (code) => {
     process.exitCode = code;
