@@ -8,7 +8,8 @@
 // - Code splitting: whatever the path to the first model request does not need is behind `await import()` in the
 //   sources and lands in its own chunk, parsed only when (and if) used: the report renderers, the comparison, the
 //   training-data checks, amaro (TypeScript custom scorers, ~3.8 MB with its wasm) and gpt-tokenizer's encodings
-//   (~6 MB); the GitHub client (Octokit and undici, ~0.7 MB) once git's first command is under way.
+//   (~6 MB), recordings and the Batch API; the GitHub client (`@octokit/core`, ~30 KB; `@actions/github` and
+//   its plugins only behind a proxy).
 // - Tree shaking across the workspace's barrels: our own packages and @actions/* have no import-time side effects
 //   that matter (`sideEffects: false`), so a module none of whose exports are used is left out of the chunk that
 //   does not use it. Without it, importing one function from @actions/core evaluated @actions/http-client and
@@ -20,8 +21,9 @@
 //   nothing here uses.
 // - Libraries used synchronously but not always, and big enough to matter, are not even parsed at start: the
 //   price table (@pydantic/genai-prices, ~0.5 MB: a config's own `pricing:` and self-hosted endpoints never read
-//   it), ajv (JSON Schema scorers) and csv-parse (CSV cases). Each group is bundled apart as dist/lazy/<group>.cjs
-//   and require()d by small stand-ins the first time one of its functions is called.
+//   it), ajv (JSON Schema scorers), csv-parse (CSV cases) and undici (@actions/github's fetch and proxy agent).
+//   Each group is bundled apart as dist/lazy/<group>.cjs and require()d by small stand-ins the first time one of
+//   its functions is called.
 // - Whitespace and syntax minified (identifiers kept: stack traces and class names stay readable): a smaller file
 //   is faster to read and parse. No source maps.
 
