@@ -41,6 +41,9 @@ const here = (file) => new URL(file, import.meta.url).pathname;
  */
 const ENTRY_POINTS = {
   index: here("src/index.ts"),
+  // The training-data check's worker thread (core's node/training-worker.ts): with it next to the bundle, a
+  // changed training file is read and tokenized on a second thread while the checks run on the first.
+  "training-worker": here("../core/src/node/training-worker.ts"),
 };
 
 /** Packages whose modules may be left out when none of their exports is used (see above). */

@@ -55,6 +55,8 @@ export interface BundledActionOptions {
   node?: string;
   /** More environment variables (e.g. a proxy), over the runner's. */
   env?: Record<string, string>;
+  /** Flags for Node before the bundle's path (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 /** Run `node dist/index.js` with a runner's environment; resolves when it exits. */
@@ -86,7 +88,7 @@ export async function runBundledAction(options: BundledActionOptions): Promise<A
   const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
     execFile(
       options.node ?? process.execPath,
-      [DIST],
+      [...(options.nodeArgs ?? []), DIST],
       { cwd: options.workspace, env, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout) => {
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout });
