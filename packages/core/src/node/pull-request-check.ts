@@ -268,11 +268,6 @@ export interface PullRequestCheckOptions {
    * the base waits for it, head does not. A rejection is the check's error (when the base is needed).
    */
   baseReady?: PromiseLike<unknown>;
-  /**
-   * The head config, when the caller has it loading already (`loadConfig(configPath, { displayBase })`), so it
-   * is read once. Default: the check loads it.
-   */
-  head?: PromiseLike<LoadedConfig>;
   headSha: string;
   /** How head is named (default `working tree`). */
   headRef?: string;
@@ -370,7 +365,7 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
     readBaseText();
   }
   try {
-    const head = await (options.head ?? loadConfig(configPath, { displayBase: options.displayBase }));
+    const head = await loadConfig(configPath, { displayBase: options.displayBase });
     const given = await options.changedFiles;
     const changed = given ? [...given] : await baseReady.then(() => listChangedFiles(root, base.sha));
     const headRef = options.headRef ?? "working tree";
