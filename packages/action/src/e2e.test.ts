@@ -131,6 +131,27 @@ describe("the bundled Action on a pull_request, end to end", () => {
     expect(standIn.violations).toEqual([]);
   });
 
+  it("replaces its evaluating comment when the check stops with an error (a base that cannot be fetched)", async () => {
+    // The pull request's base is a commit the checkout lacks and no origin can give: head is evaluated while the
+    // fetch fails, and the check stops before a verdict.
+    const event = JSON.parse(await readFile(eventPath, "utf8"));
+    event.pull_request.base.sha = "f".repeat(40);
+    const brokenEvent = `${eventPath}-unfetchable-base.json`;
+    await writeFile(brokenEvent, JSON.stringify(event));
+    try {
+      const run = await runAction({ "fail-on": "never" }, process.execPath, brokenEvent);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain("could not be fetched");
+      expect(ours()).toHaveLength(1);
+      expect(ours()[0]!.body).toContain("stopped before a verdict");
+      expect(ours()[0]!.body).toContain("could not be fetched");
+      expect(ours()[0]!.body).not.toContain("evaluating…");
+      expect(standIn.violations).toEqual([]);
+    } finally {
+      await rm(brokenEvent, { force: true });
+    }
+  });
+
   it("on a read-only token warns, still writes the summary, and exits per fail-on", async () => {
     const run = await runAction({ "github-token": GITHUB_STANDIN_READ_TOKEN, "fail-on": "any" });
     expect(run.stdout).toMatch(/::warning::.*could not post/);

@@ -57,7 +57,8 @@ describe("GitHub calls, checked against GitHub's OpenAPI description", () => {
         },
       ],
     });
-    const files = await listPullRequestFiles(client(), PR);
+    const { files, complete } = await listPullRequestFiles(client(), PR);
+    expect(complete).toBe(true);
     expect(files).toHaveLength(252);
     expect(files).toContain("old.md");
     expect(files).toContain("prompts/p0249.md");
@@ -118,7 +119,7 @@ describe("the Action's GitHub client", () => {
       HTTPS_PROXY: "http://127.0.0.1:9",
     });
     const files = await listPullRequestFiles(ours, PR);
-    expect(files).toHaveLength(250);
+    expect(files.files).toHaveLength(250);
     expect(await listPullRequestFiles(theirs, PR)).toEqual(files);
     expect(standIn.violations).toEqual([]);
   });
@@ -156,5 +157,24 @@ describe("the Action's GitHub client", () => {
     expect(buildUserAgent({ ACTIONS_ORCHESTRATION_ID: " run/1 2 " })).toBe(
       "promptfirst-action/0.1.0 actions_orchestration_id/run_1_2",
     );
+  });
+
+  it("says when GitHub's list stopped at its 3,000-file limit", async () => {
+    standIn = await startGitHubStandIn({ pulls: [pull(3005)] });
+    const { files, complete } = await listPullRequestFiles(client(), PR);
+    expect(files).toHaveLength(3000);
+    expect(complete).toBe(false);
+  });
+
+  it("gives up on a GitHub request that gets no answer", async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/repos/o/r/pulls/1/files`;
+      await expect(createOctokitFetch(200)(url, { method: "GET" })).rejects.toThrow();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -69,10 +69,15 @@ function hasNextPage(headers: Record<string, unknown>): boolean {
 
 /**
  * Every file a pull request changes (all pages, up to GitHub's 3,000), with the old name of renamed files too:
- * a renamed prompt is a change to the suites that read either name.
+ * a renamed prompt is a change to the suites that read either name. `complete` is false at GitHub's limit:
+ * GitHub then stops listing (with no sign of more), so the files may not all be there.
  */
-export async function listPullRequestFiles(client: GitHubRequester, pr: PullRequestRef): Promise<string[]> {
+export async function listPullRequestFiles(
+  client: GitHubRequester,
+  pr: PullRequestRef,
+): Promise<{ files: string[]; complete: boolean }> {
   const files = new Set<string>();
+  let listed = 0;
   for (let page = 1; page <= MAX_PULL_REQUEST_FILES / PER_PAGE; page++) {
     const response = await call(client, "GET /repos/{owner}/{repo}/pulls/{pull_number}/files", {
       owner: pr.owner,
@@ -82,13 +87,14 @@ export async function listPullRequestFiles(client: GitHubRequester, pr: PullRequ
       page,
     });
     const items = z.array(fileSchema).parse(response.data);
+    listed += items.length;
     for (const item of items) {
       files.add(item.filename);
       if (item.previous_filename) files.add(item.previous_filename);
     }
     if (items.length < PER_PAGE || !hasNextPage(response.headers)) break;
   }
-  return [...files].sort();
+  return { files: [...files].sort(), complete: listed < MAX_PULL_REQUEST_FILES };
 }
 
 /**
@@ -166,6 +172,9 @@ export async function findTokenLogin(client: GitHubRequester): Promise<string> {
   return "github-actions[bot]";
 }
 
+/** How long a GitHub request may take before it is abandoned (as an error). */
+const GITHUB_TIMEOUT_MS = 60_000;
+
 /** The proxy variables `@actions/http-client` honours (either case). */
 const PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"];
 
@@ -174,9 +183,12 @@ const PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY
  * fetches through undici, about 0.55 MB of JavaScript to parse before the first request. Redirects (GitHub
  * answers 301/307 for a renamed repository) are asked again through Node's own fetch, which follows them.
  */
-export function createOctokitFetch(): typeof fetch {
+export function createOctokitFetch(timeoutMs = GITHUB_TIMEOUT_MS): typeof fetch {
   const nodeFetch = createNodeHttpFetch();
-  return async (input, init) => {
+  return async (input, init = {}) => {
+    // Octokit sets no time limit: a connection that stops answering must not hold the job until it times out.
+    const timeout = AbortSignal.timeout(timeoutMs);
+    init = { ...init, signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout };
     const response = await nodeFetch(input, init);
     if (
       response.status >= 300 &&

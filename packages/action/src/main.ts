@@ -36,6 +36,7 @@ import {
   GitHubError,
   type GitHubRequester,
   listPullRequestFiles,
+  MAX_PULL_REQUEST_FILES,
   type PullRequestRef,
   upsertStickyComment,
 } from "./github.ts";
@@ -282,7 +283,7 @@ async function runCheck(
   const listingFiles =
     pr && !inputs.forceRun
       ? listPullRequestFiles(client, pr).then(
-          (files) => ({ files }),
+          (listed) => listed,
           (error: unknown) => ({ error: error as Error }),
         )
       : undefined;
@@ -321,9 +322,17 @@ async function runCheck(
   const changedFiles: Promise<string[] | undefined> = listingFiles
     ? core.group("List the pull request's files", async () => {
         const listed = await listingFiles;
-        if ("files" in listed) return listed.files;
-        core.warning(`could not list the pull request's files (${listed.error.message}); using git diff`);
-        return undefined;
+        if ("error" in listed) {
+          core.warning(`could not list the pull request's files (${listed.error.message}); using git diff`);
+          return undefined;
+        }
+        if (!listed.complete) {
+          core.info(
+            `GitHub lists ${MAX_PULL_REQUEST_FILES} of a pull request's files at most: using git diff for all of them`,
+          );
+          return undefined;
+        }
+        return listed.files;
       })
     : Promise.resolve(undefined);
 
@@ -386,7 +395,8 @@ async function runCheck(
       headRef: context.pullRequest
         ? `#${context.pullRequest.number} ${context.sha.slice(0, 7)}`
         : context.sha.slice(0, 7),
-      changedFiles,
+      // Only a pull request's files: without them the check diffs against the base, which it needs at once.
+      ...(listingFiles ? { changedFiles } : {}),
       all: inputs.forceRun,
       thresholds: buildThresholds(inputs),
       ...(inputs.shard ? { shard: inputs.shard } : {}),
@@ -437,9 +447,20 @@ async function runCheck(
     });
   } catch (error) {
     // The evaluation's own error is the one to report, after the groups still open have closed and the
-    // "evaluating" update has finished.
+    // "evaluating" update has finished. A comment that says "evaluating" is replaced: nothing is running any more.
     await changedFiles.catch(() => undefined);
-    await evaluating?.catch(() => undefined);
+    if (target && (await evaluating?.catch(() => false))) {
+      const { renderStoppedComment } = await loadReport();
+      await postComment(
+        target,
+        renderStoppedComment({
+          key,
+          sha: context.pullRequest?.head.sha ?? context.sha,
+          message: error instanceof Error ? error.message : String(error),
+          ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+        }),
+      );
+    }
     throw error;
   }
   const evaluatingPosted = (await evaluating) ?? false;

@@ -5,6 +5,7 @@ import {
   renderEvaluatingComment,
   renderJobSummary,
   renderNothingTouchedComment,
+  renderStoppedComment,
 } from "./comment.ts";
 import { hasCommentMarker, renderCommentMarker } from "./markdown/footer.ts";
 import { renderVerdictLine } from "./markdown/headline.ts";
@@ -152,5 +153,21 @@ describe("the marker", () => {
     expect(hasCommentMarker(body, "ci.yml/other/promptfirst.yaml")).toBe(false);
     expect(renderCommentMarker("a --> <b> c")).toBe("<!-- promptfirst:comment key=a_-___b__c -->");
     expect(renderCommentMarker("")).toBe("<!-- promptfirst:comment key=default -->");
+  });
+});
+
+describe("the stopped comment", () => {
+  it("says the check stopped with its error, carries the marker, and has no verdict", () => {
+    const body = renderStoppedComment({
+      key: "ci.yml/eval/promptfirst.yaml",
+      sha: "abc1234def",
+      message: "commit 0123 is not in the checkout and could not be fetched from origin",
+      runUrl: "https://github.com/o/r/actions/runs/1",
+    });
+    expect(body).toContain("stopped before a verdict");
+    expect(body).toContain("could not be fetched from origin");
+    expect(body).toContain("`abc1234`");
+    expect(hasCommentMarker(body, "ci.yml/eval/promptfirst.yaml")).toBe(true);
+    expect(body).not.toMatch(/✅|❌/);
   });
 });

@@ -1,6 +1,6 @@
 import type { Comparison } from "@promptfirst/core";
 import { MAX_COMMENT_CHARS, MAX_JOB_SUMMARY_BYTES } from "./markdown/budget.ts";
-import type { CaseLimits } from "./markdown/cases.ts";
+import { type CaseLimits, renderTrimmedBlock } from "./markdown/cases.ts";
 import { fitMarkdown } from "./markdown/document.ts";
 import {
   DEFAULT_MAX_OUTPUT_CHARS,
@@ -168,6 +168,38 @@ export function renderNothingTouchedComment(options: RenderNothingTouchedOptions
     "",
   ];
   if (options.runUrl) lines.push(`${renderLink("Workflow run", options.runUrl)}`, "");
+  lines.push(renderCommentMarker(options.key), "");
+  return lines.join("\n");
+}
+
+/** Options of renderStoppedComment. */
+export interface RenderStoppedOptions {
+  key: string;
+  /** The head commit. */
+  sha: string;
+  /** Why the check stopped (the Action's error message: untrusted, shown as text). */
+  message: string;
+  runUrl?: string;
+}
+
+/** Characters and lines of the error kept in the stopped comment. */
+const STOPPED_LIMITS: CaseLimits = { maxOutputChars: 2000, maxOutputLines: 20, maxCasesPerList: 0 };
+
+/**
+ * The comment for a check that stopped with an error after its "evaluating…" comment was posted: the error and
+ * the run, and no verdict (no mark that could read as a pass). Replaces the evaluating comment, which would
+ * otherwise say an evaluation is still running.
+ */
+export function renderStoppedComment(options: RenderStoppedOptions): string {
+  const lines = [
+    `## ${STATUS_MARK["not evaluated"]} promptfirst: stopped before a verdict`,
+    "",
+    `The check of ${inlineCode(shortSha(options.sha))} stopped with an error, so no gate passed or failed:`,
+    "",
+    ...renderTrimmedBlock(options.message, STOPPED_LIMITS),
+    "",
+  ];
+  if (options.runUrl) lines.push(`See the ${renderLink("workflow run", options.runUrl)}.`, "");
   lines.push(renderCommentMarker(options.key), "");
   return lines.join("\n");
 }

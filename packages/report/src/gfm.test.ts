@@ -4,6 +4,7 @@ import {
   renderEvaluatingComment,
   renderJobSummary,
   renderNothingTouchedComment,
+  renderStoppedComment,
 } from "./comment.ts";
 import { MAX_COMMENT_CHARS, measureText } from "./markdown/budget.ts";
 import { COMMENT_MARKER_PREFIX, renderCommentMarker } from "./markdown/footer.ts";
@@ -74,7 +75,7 @@ describe.skipIf(cmarkMissing && !IN_CI)(
       expectSafeRendering(renderJobSummary(comparison, { reportUrl: REPORT_URL, runUrl: RUN_URL }));
     });
 
-    it("the evaluating and nothing-touched comments render without a pass mark", () => {
+    it("the evaluating, nothing-touched and stopped comments render without a pass mark", () => {
       for (const markdown of [
         renderEvaluatingComment({
           key: KEY,
@@ -83,6 +84,12 @@ describe.skipIf(cmarkMissing && !IN_CI)(
           runUrl: RUN_URL,
         }),
         renderNothingTouchedComment({ key: KEY, sha: "5d6e7f8a9b0c", base: "main", runUrl: RUN_URL }),
+        renderStoppedComment({
+          key: KEY,
+          sha: "5d6e7f8a9b0c",
+          message: "commit 0123 is not in the checkout </details> <img src=x> @team #12 ```",
+          runUrl: RUN_URL,
+        }),
       ]) {
         const html = expectSafeRendering(markdown);
         expect(html).not.toContain("✅");

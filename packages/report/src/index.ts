@@ -5,10 +5,12 @@ export {
   type RenderEvaluatingOptions,
   type RenderJobSummaryOptions,
   type RenderNothingTouchedOptions,
+  type RenderStoppedOptions,
   renderComment,
   renderEvaluatingComment,
   renderJobSummary,
   renderNothingTouchedComment,
+  renderStoppedComment,
 } from "./comment.ts";
 export { DEFAULT_HTML_OUTPUT_CHARS, type RenderHtmlOptions, renderHtmlReport } from "./html/render-html.ts";
 export { renderSvgScoreChart, type SvgChartRow } from "./html/svg-chart.ts";

@@ -320,4 +320,35 @@ describe("runPullRequestCheck while the base is being fetched (baseReady)", () =
     if (result.kind !== "blocked") return;
     expect(result.touched).toEqual([{ name: "math", reasons: ["add-one.md changed"] }]);
   });
+
+  it("finds the same suites for a shard as without one (a merge job must agree with its shards)", async () => {
+    // The base branch moved on (its config differs from head's), but the pull request's files leave it alone.
+    const { dir, baseSha } = await makeRepo(
+      "shard-agrees",
+      { ...PROJECT, "promptfirst.yaml": CONFIG.replace("m-careful", "m-old") },
+      { "promptfirst.yaml": CONFIG, "add-one.md": "Please add one to {{n}}.\n" },
+    );
+    const touchedWith = async (shard?: { index: number; count: number }) => {
+      const result = await runPullRequestCheck({
+        configPath: path.join(dir, "promptfirst.yaml"),
+        displayBase: dir,
+        base: { ref: "main", sha: baseSha },
+        headSha: git(dir, "rev-parse", "HEAD"),
+        changedFiles: Promise.resolve(["add-one.md"]),
+        ...(shard ? { shard } : {}),
+        thresholds: {},
+        today: new Date("2026-01-01"),
+        toolVersion: "test",
+        evaluate: async () => ({
+          result: { config: { file: "promptfirst.yaml" } } as RunResult,
+          blocking: [{ kind: "no_api_key", message: "no key", count: 1 }],
+        }),
+      });
+      return "touched" in result ? result.touched : [];
+    };
+    const unsharded = await touchedWith();
+    expect(unsharded).toEqual([{ name: "math", reasons: ["add-one.md changed"] }]);
+    expect(await touchedWith({ index: 1, count: 2 })).toEqual(unsharded);
+    expect(git(dir, "worktree", "list").split("\n")).toHaveLength(1);
+  });
 });

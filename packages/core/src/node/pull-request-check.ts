@@ -193,15 +193,21 @@ interface BaseConfig {
 }
 
 /**
- * Whether `changed` (repo-relative) names the config file: as the repository holds it, or the file it is a
- * symbolic link to.
+ * Whether the change may touch the config: `changed` (repo-relative) names the config file or a directory above it
+ * (a submodule), or the config's path goes through a symbolic link (any link on the way could have been
+ * retargeted: the base's config is then compared, as for a changed config).
  */
 async function touchesConfig(changed: readonly string[], root: string, configPath: string): Promise<boolean> {
-  const names = new Set([path.relative(root, configPath)]);
+  const inRepo = path.relative(root, configPath);
   try {
-    names.add(path.relative(await realpath(root), await realpath(configPath)));
-  } catch {}
-  return changed.some((file) => names.has(path.normalize(file)));
+    if (path.relative(await realpath(root), await realpath(configPath)) !== inRepo) return true;
+  } catch {
+    return true;
+  }
+  return changed.some((file) => {
+    const name = path.normalize(file);
+    return name === inRepo || inRepo.startsWith(`${name}${path.sep}`);
+  });
 }
 
 async function readBaseConfig(file: string, display: string): Promise<BaseConfig> {
@@ -351,7 +357,7 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
   // The base's checkout is made while head is read and evaluated: only the base's evaluation and the training-data
   // checks read it. Which suites are touched may need the base's config sooner (below): it is then read from
   // git's objects, and from the checkout only when git cannot hand it over as a plain file.
-  const baseReady = Promise.resolve(options.baseReady);
+  const baseReady = settleLater(Promise.resolve(options.baseReady));
   let checkingOut: Promise<TemporaryWorktree> | undefined;
   const checkOut = (): Promise<TemporaryWorktree> =>
     (checkingOut ??= settleLater(baseReady.then(() => addTemporaryWorktree(root, base.sha))));
@@ -376,8 +382,8 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
     // suites are the base's as far as this change goes, and head is evaluated without waiting for the base to
     // be fetched (or checked out at all, when nothing is touched). Its config is then read from the checkout
     // made while head is evaluated, for the base's side and the gates.
-    const configUntouched =
-      given !== undefined && filesMaySpareBase && !(await touchesConfig(changed, root, configPath));
+    // (The same rule with or without a shard: shard jobs and their merge must find the same suites.)
+    const configUntouched = given !== undefined && !(await touchesConfig(changed, root, configPath));
     let readingBaseConfig: Promise<BaseConfig> | undefined;
     const readBaseConfigOnce = (): Promise<BaseConfig> =>
       (readingBaseConfig ??= settleLater(
