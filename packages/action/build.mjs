@@ -103,10 +103,10 @@ const LAZY_GROUPS = {
     "ajv-formats": ["default"],
   },
   csv: { "csv-parse/sync": ["parse"] },
-  // @actions/github's Octokit fetches through undici, and @actions/http-client builds its proxy agent with it;
-  // the Action hands Octokit its own node:http fetch unless a proxy is set (src/github.ts), so undici (~0.55 MB)
-  // is parsed only behind a proxy.
-  undici: { undici: ["fetch", "ProxyAgent"] },
+  // @actions/github's Octokit fetches through undici, @actions/http-client builds its proxy agent with it, and
+  // model calls go through its EnvHttpProxyAgent behind a proxy (providers' proxy-fetch.ts); without a proxy
+  // nothing uses it (src/github.ts), so undici (~0.55 MB) is parsed only behind one.
+  undici: { undici: ["fetch", "ProxyAgent", "EnvHttpProxyAgent"] },
 };
 /** Where a group's modules resolve from (default: core's sources, where the imports they stand for are). */
 const LAZY_RESOLVE_DIRS = {

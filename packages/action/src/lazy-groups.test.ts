@@ -4,7 +4,12 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { GITHUB_STANDIN_WRITE_TOKEN, type GitHubStandIn, startMockOpenAI } from "@promptfirst/test-utils";
+import {
+  GITHUB_STANDIN_WRITE_TOKEN,
+  type GitHubStandIn,
+  startMockOpenAI,
+  startTunnelProxy,
+} from "@promptfirst/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DIST,
@@ -34,6 +39,7 @@ describe("the bundle's lazily loaded libraries", () => {
     const [undici] = load("undici");
     expect(typeof undici!.fetch).toBe("function");
     expect(typeof undici!.ProxyAgent).toBe("function");
+    expect(typeof undici!.EnvHttpProxyAgent).toBe("function");
   });
 
   describe("a check with CSV cases and a JSON Schema scorer", () => {
@@ -136,6 +142,45 @@ describe("the bundle's lazily loaded libraries", () => {
       expect(run.outputs["comment-url"]).toMatch(/#issuecomment-\d+$/);
       expect(standIn.violations).toEqual([]);
     } finally {
+      await server.close();
+      await standIn.close();
+      await rm(repo.dir, { recursive: true, force: true });
+      await rm(eventPath, { force: true });
+    }
+  });
+
+  it("sends model calls through the runner's proxy, with undici's EnvHttpProxyAgent from dist/lazy", async () => {
+    const repo = await makeArithmeticRepo({ cases: 2, headPrompt: "Add one to {{n}}, via the proxy.\n" });
+    const { standIn, eventPath } = await startPullRequestFixture({ repo, number: 6, ref: "via-proxy" });
+    // A loopback address other than 127.0.0.1, localhost and ::1, which are never proxied.
+    const server = await startMockOpenAI({
+      host: "127.0.0.2",
+      respond: (request) =>
+        String(Number(/to (\d+)/.exec(String(request.messages.at(-1)?.content ?? ""))?.[1] ?? 0) + 1),
+    });
+    const proxy = await startTunnelProxy();
+    try {
+      const run = await runBundledAction({
+        workspace: repo.dir,
+        eventPath,
+        headSha: repo.headSha,
+        apiUrl: standIn.url,
+        env: { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url },
+        inputs: {
+          "base-url": server.baseURL,
+          "github-token": GITHUB_STANDIN_WRITE_TOKEN,
+          "api-key": "sk-via-proxy",
+          "fail-on": "never",
+          comment: "never",
+        },
+      });
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.outputs.verdict).toBeDefined();
+      expect(proxy.tunnels.length).toBeGreaterThan(0);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(server.baseURL).host]));
+      expect(server.stats.requests).toBeGreaterThanOrEqual(4);
+    } finally {
+      await proxy.close();
       await server.close();
       await standIn.close();
       await rm(repo.dir, { recursive: true, force: true });

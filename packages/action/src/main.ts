@@ -27,7 +27,12 @@ import {
   runPullRequestCheck,
   type ShardResults,
 } from "@promptfirst/core/node";
-import { evaluateConfig, findBlockingFailures, preloadRequestGlobals } from "@promptfirst/providers";
+import {
+  evaluateConfig,
+  findBlockingFailures,
+  preloadRequestGlobals,
+  readProxySettings,
+} from "@promptfirst/providers";
 import { type ActionContext, loadActionContext } from "./context.ts";
 import {
   createGitHubClient,
@@ -338,6 +343,8 @@ async function runCheck(
 
   // The api-key input answers for the provider's key variable (evaluateConfig's `apiKey`); other names come from
   // the job's environment (secrets the workflow set), never from the runner's own tokens.
+  // Model calls go through the runner's proxy when it has one (HTTPS_PROXY and the like; loopback never).
+  const proxy = readProxySettings(env);
   const lookupKey = (name: string): string | undefined => {
     if (/^(ACTIONS|GITHUB|RUNNER)_/.test(name)) return undefined;
     return env[name];
@@ -425,6 +432,7 @@ async function runCheck(
             displayBase: request.displayBase,
             lookupKey,
             ...(inputs.apiKey ? { apiKey: inputs.apiKey } : {}),
+            ...(proxy ? { proxy } : {}),
             onSecret: (value) => core.setSecret(value),
             cache: true,
             cacheDir,

@@ -19,6 +19,7 @@ import { loadConfig, loadCustomScorer } from "@promptfirst/core/node";
 import type { BatchEvent } from "./batch-provider.ts";
 import { FileCache } from "./file-cache.ts";
 import { OpenAIProvider } from "./openai-provider.ts";
+import { createProxyFetch, type ProxySettings } from "./proxy-fetch.ts";
 import type { RecordingFile, RecordingProvider } from "./recording.ts";
 import { StreamedResults } from "./streamed-results.ts";
 
@@ -60,6 +61,8 @@ export interface EvaluateConfigOptions {
    * `lookupKey` for that name: the Action's `api-key` input. Each config (head's, base's) answers for its own.
    */
   apiKey?: string;
+  /** Send model calls through a proxy (the shell reads HTTPS_PROXY and the like: `readProxySettings`). */
+  proxy?: ProxySettings;
   /** Called with every secret used, so the shell can mask it in its own output. */
   onSecret?: (value: string) => void;
   /** Answer only from this recording: `file` absolute, `display` as the user named it. */
@@ -175,6 +178,7 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
   const replays = new Map<string, Promise<RecordingFile>>();
   const recorders: RecordingProvider[] = [];
   const providers: Provider[] = [];
+  const proxyFetch = options.proxy ? createProxyFetch(options.proxy) : undefined;
 
   const createProvider = (endpoint: ResolvedProvider): Provider => {
     let provider: Provider;
@@ -199,6 +203,7 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
         headers: endpoint.headers,
       };
       if (apiKey) providerOptions.apiKey = apiKey;
+      if (proxyFetch) providerOptions.fetch = proxyFetch;
       if (endpoint.apiVersion) providerOptions.apiVersion = endpoint.apiVersion;
       provider = endpoint.batch
         ? new batches!.BatchProvider({

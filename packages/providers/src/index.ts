@@ -4,5 +4,6 @@ export * from "./evaluate.ts";
 export * from "./file-cache.ts";
 export * from "./node-http-fetch.ts";
 export * from "./openai-provider.ts";
+export * from "./proxy-fetch.ts";
 export * from "./recording.ts";
 export * from "./streamed-results.ts";

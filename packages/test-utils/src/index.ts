@@ -56,6 +56,8 @@ export {
   /** A function returning uniformly distributed numbers in [0, 1). */
   type Rng,
 } from "./rng.ts";
+/** A loopback CONNECT proxy that records its tunnels, for model calls sent through a proxy. */
+export { startTunnelProxy, type TunnelProxy } from "./tunnel-proxy.ts";
 /** Types of the mock server's options, requests, answers and counters. */
 export type {
   /** Seeded, deterministic fault injection on chat completions. */

@@ -7,7 +7,19 @@ import {
   type ShardSelection,
   type ShardSpec,
 } from "@promptfirst/core";
-import { type BlockingFailure, casesFileFor, evaluateConfig } from "@promptfirst/providers";
+import {
+  type BlockingFailure,
+  casesFileFor,
+  evaluateConfig,
+  type ProxySettings,
+  readProxySettings,
+} from "@promptfirst/providers";
+
+/** `evaluateConfig`'s proxy option, when the environment names a proxy (HTTPS_PROXY and the like). */
+function withProxy(proxy: ProxySettings | undefined): { proxy?: ProxySettings } {
+  return proxy ? { proxy } : {};
+}
+
 import type { CliIO, SecretRedactor } from "../io.ts";
 import { createProgressReporter } from "../progress.ts";
 import { formatRunSummary } from "../summary.ts";
@@ -79,6 +91,7 @@ export async function executeEval(
     suites: options.suites,
     displayBase: options.displayBase ?? io.cwd,
     lookupKey: (name) => io.env[name],
+    ...withProxy(readProxySettings(io.env)),
     onSecret: (value) => redactor.add(value),
     ...(options.replay
       ? { replay: { file: path.resolve(io.cwd, options.replay), display: options.replay } }
