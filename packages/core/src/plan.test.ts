@@ -144,6 +144,34 @@ suites:
     expect(plan.uniqueRequests).toBe(6);
   });
 
+  it("gives a candidate whose endpoint routes by header its own keys (a gateway's answers are not shared)", async () => {
+    const config = await loadProject({
+      "promptfirst.yaml": `
+suites:
+  qa:
+    cases: cases.jsonl
+    scorers:
+      - contains: "{{expected}}"
+    candidates:
+      direct:
+        model: gpt-4o-mini
+        prompt: prompts/a.md
+      routed:
+        model: gpt-4o-mini
+        prompt: prompts/a.md
+        provider: { headers: { x-route: other-provider } }
+`,
+      "prompts/a.md": "{{question}}\n",
+      "cases.jsonl": CASES,
+    });
+    const plan = planRun(config);
+    const keysOf = (candidate: string) =>
+      plan.calls.filter((c) => c.candidate === candidate).map((c) => c.key);
+    expect(keysOf("routed")).toHaveLength(3);
+    expect(keysOf("routed").some((key) => keysOf("direct").includes(key))).toBe(false);
+    expect(plan.uniqueRequests).toBe(6);
+  });
+
   it("skips a fine-tune that is not trained yet, with the reason, and plans one that is", async () => {
     const config = await loadProject({
       "promptfirst.yaml": `

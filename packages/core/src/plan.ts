@@ -115,7 +115,7 @@ function planCandidate(
       continue;
     }
     for (let sample = 0; sample < suite.repeat; sample++) {
-      const key = computeRequestKey(sample === 0 ? first : { ...first, sample });
+      const key = computeRequestKey(sample === 0 ? first : { ...first, sample }, candidate.provider);
       calls.push(new PlannedCall(suite.name, candidate, testCase, sample, key));
     }
   }

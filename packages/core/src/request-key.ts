@@ -19,11 +19,20 @@ function sortDeep(value: unknown): unknown {
   return value;
 }
 
+/** What else about an endpoint can change its answers: a gateway routes by header, Azure by `api-version`. */
+export interface RequestKeyEndpoint {
+  apiVersion?: string;
+  headers?: Readonly<Record<string, string>>;
+}
+
 /**
- * The content address of a model request: sha256 over (base URL, model, messages, parameters, sample index).
- * Identical calls, in one run, across runs, and across base and head, share one key and are made once.
+ * The content address of a model request: sha256 over (base URL, model, messages, parameters, sample index, and
+ * the endpoint's `api-version` and extra headers when it sets any). Identical calls, in one run, across runs, and
+ * across base and head, share one key and are made once. An endpoint with neither keeps the keys it always had,
+ * so existing caches still answer.
  */
-export function computeRequestKey(request: ModelRequest): string {
+export function computeRequestKey(request: ModelRequest, endpoint: RequestKeyEndpoint = {}): string {
+  const headers = Object.entries(endpoint.headers ?? {});
   const material = stringifyCanonical({
     v: 1,
     baseURL: request.baseURL.replace(/\/+$/, ""),
@@ -31,6 +40,11 @@ export function computeRequestKey(request: ModelRequest): string {
     messages: request.messages,
     params: request.params,
     sample: request.sample,
+    ...(endpoint.apiVersion ? { apiVersion: endpoint.apiVersion } : {}),
+    // Header names are case-insensitive.
+    ...(headers.length > 0
+      ? { headers: Object.fromEntries(headers.map(([name, value]) => [name.toLowerCase(), value])) }
+      : {}),
   });
   return createHash("sha256").update(material).digest("hex");
 }

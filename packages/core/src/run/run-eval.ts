@@ -331,7 +331,11 @@ function createJudge(
       params: { temperature: req.temperature ?? config.judge.temperature ?? 0 },
       sample: 0,
     };
-    const outcome = await executor.execute(computeRequestKey(request), request, endpointFor(provider));
+    const outcome = await executor.execute(
+      computeRequestKey(request, provider),
+      request,
+      endpointFor(provider),
+    );
     if (!outcome.ok) return { ok: false, error: `judge call failed: ${outcome.error.message}` };
     const usage = outcome.response.usage;
     // A cached judgement costs nothing this run.
