@@ -431,7 +431,10 @@ describe("BatchProvider: resuming after a restart", () => {
     const [state] = await readStates(stateDir);
     expect(state).toMatchObject({
       version: 1,
-      id: computeBatchStateId(server.baseURL, requests.map(computeRequestKey)),
+      id: computeBatchStateId(
+        server.baseURL,
+        requests.map((request) => computeRequestKey(request)),
+      ),
       endpoint: server.baseURL,
       batchId: "batch_mock_1",
       status: "submitted",
@@ -439,7 +442,7 @@ describe("BatchProvider: resuming after a restart", () => {
     });
     expect(Object.entries(state!.requests).sort()).toEqual(
       requests
-        .map(computeRequestKey)
+        .map((request) => computeRequestKey(request))
         .sort()
         .map((key, i) => [`pf-${i}`, key])
         .sort(),
