@@ -30,7 +30,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { GITHUB_STANDIN_WRITE_TOKEN, startMockOpenAI } from "@promptfirst/test-utils";
-import { DIST, makeArithmeticRepo, startPullRequestFixture } from "../src/action-harness.ts";
+import { answerAddOne, DIST, makeArithmeticRepo, startPullRequestFixture } from "../src/action-harness.ts";
 
 /** The goal: a pull request check that starts asking the model within 150 ms. */
 const GOAL_MS = 150;
@@ -99,8 +99,7 @@ const server = await startMockOpenAI({
       firstRequestAt = performance.now();
       if (actionPid !== undefined) cpuAtFirstRequest = readCpuMs(actionPid);
     }
-    const n = Number(/to (\d+)/.exec(String(request.messages.at(-1)?.content ?? ""))?.[1] ?? 0);
-    return String(n + 1);
+    return answerAddOne(request);
   },
 });
 const { standIn, eventPath } = await startPullRequestFixture({ repo, number: 1, ref: "feature" });

@@ -137,6 +137,12 @@ export interface FixtureRepo {
   changed: string[];
 }
 
+/** The model `makeArithmeticRepo`'s cases expect: the number after "to" in the last message, plus one. */
+export function answerAddOne(request: { messages: ReadonlyArray<{ content?: unknown }> }): string {
+  const n = Number(/to (\d+)/.exec(String(request.messages.at(-1)?.content ?? ""))?.[1] ?? 0);
+  return String(n + 1);
+}
+
 /**
  * A git repository whose base commit holds one suite of arithmetic questions ("add one to n", exact match) and
  * whose head commit rewords the prompt to `headPrompt`. The provider block is left out unless `baseURL` is given.

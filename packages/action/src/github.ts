@@ -1,4 +1,4 @@
-import { createNodeHttpFetch } from "@promptfirst/providers";
+import { createNodeHttpFetch, readProxySettings } from "@promptfirst/providers";
 import { z } from "zod";
 
 /**
@@ -175,9 +175,6 @@ export async function findTokenLogin(client: GitHubRequester): Promise<string> {
 /** How long a GitHub request may take before it is abandoned (as an error). */
 const GITHUB_TIMEOUT_MS = 60_000;
 
-/** The proxy variables `@actions/http-client` honours (either case). */
-const PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"];
-
 /**
  * A `fetch` for Octokit over node:http(s) (`createNodeHttpFetch`, the one the model calls use): `@actions/github`
  * fetches through undici, about 0.55 MB of JavaScript to parse before the first request. Redirects (GitHub
@@ -227,7 +224,7 @@ export async function createGitHubClient(
       "the github-token input is empty: pass a token that can read the pull request and comment on it (the default, the workflow's `${{ github.token }}`, can with `permissions: pull-requests: write`)",
     );
   }
-  if (PROXY_VARIABLES.some((name) => env[name])) {
+  if (readProxySettings(env)) {
     const { getOctokit } = await import("@actions/github");
     return getOctokit(token, { baseUrl }) as unknown as GitHubRequester;
   }

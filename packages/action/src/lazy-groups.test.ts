@@ -12,6 +12,7 @@ import {
 } from "@promptfirst/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  answerAddOne,
   DIST,
   type FixtureRepo,
   makeArithmeticRepo,
@@ -118,8 +119,7 @@ describe("the bundle's lazily loaded libraries", () => {
     const repo = await makeArithmeticRepo({ cases: 2, headPrompt: "Add one to {{n}}, please.\n" });
     const { standIn, eventPath } = await startPullRequestFixture({ repo, number: 5, ref: "proxied" });
     const server = await startMockOpenAI({
-      respond: (request) =>
-        String(Number(/to (\d+)/.exec(String(request.messages.at(-1)?.content ?? ""))?.[1] ?? 0) + 1),
+      respond: answerAddOne,
     });
     try {
       const run = await runBundledAction({
@@ -155,8 +155,7 @@ describe("the bundle's lazily loaded libraries", () => {
     // A loopback address other than 127.0.0.1, localhost and ::1, which are never proxied.
     const server = await startMockOpenAI({
       host: "127.0.0.2",
-      respond: (request) =>
-        String(Number(/to (\d+)/.exec(String(request.messages.at(-1)?.content ?? ""))?.[1] ?? 0) + 1),
+      respond: answerAddOne,
     });
     const proxy = await startTunnelProxy();
     try {

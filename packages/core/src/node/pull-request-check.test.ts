@@ -67,24 +67,36 @@ const PROJECT = {
   "evals/math.jsonl": '{"id": "c0", "vars": {"n": 0}, "expected": "1"}\n',
 };
 
-/** Run the check with an `evaluate` that records its requests and reports every call blocked (no comparison). */
-async function check(dir: string, baseSha: string, changedFiles?: Promise<string[] | undefined>) {
-  const requests: PullRequestEvaluation[] = [];
-  const result = await runPullRequestCheck({
+/** What every evaluation in these tests answers: a result whose calls were all blocked (no comparison). */
+function blockedOutcome() {
+  return {
+    result: { config: { file: "promptfirst.yaml" } } as RunResult,
+    blocking: [{ kind: "no_api_key", message: "no key", count: 1 }],
+  };
+}
+
+/** The options every check here shares: the repository's config, its base commit and head, fixed dates. */
+function checkOptions(dir: string, baseSha: string) {
+  return {
     configPath: path.join(dir, "promptfirst.yaml"),
     displayBase: dir,
     base: { ref: "main", sha: baseSha },
     headSha: git(dir, "rev-parse", "HEAD"),
-    ...(changedFiles ? { changedFiles } : {}),
     thresholds: {},
     today: new Date("2026-01-01"),
     toolVersion: "test",
+  };
+}
+
+/** Run the check with an `evaluate` that records its requests and reports every call blocked (no comparison). */
+async function check(dir: string, baseSha: string, changedFiles?: Promise<string[] | undefined>) {
+  const requests: PullRequestEvaluation[] = [];
+  const result = await runPullRequestCheck({
+    ...checkOptions(dir, baseSha),
+    ...(changedFiles ? { changedFiles } : {}),
     evaluate: async (request) => {
       requests.push(request);
-      return {
-        result: { config: { file: "promptfirst.yaml" } } as RunResult,
-        blocking: [{ kind: "no_api_key", message: "no key", count: 1 }],
-      };
+      return blockedOutcome();
     },
   });
   // The base's temporary checkout is gone, and git forgot it.
@@ -114,20 +126,11 @@ describe("runPullRequestCheck reads the base", () => {
     const events: unknown[] = [];
     const requests: PullRequestEvaluation[] = [];
     const result = await runPullRequestCheck({
-      configPath: path.join(dir, "promptfirst.yaml"),
-      displayBase: dir,
-      base: { ref: "main", sha: baseSha },
-      headSha: git(dir, "rev-parse", "HEAD"),
-      thresholds: {},
-      today: new Date("2026-01-01"),
-      toolVersion: "test",
+      ...checkOptions(dir, baseSha),
       onEvent: (event) => events.push(event),
       evaluate: async (request) => {
         requests.push(request);
-        return {
-          result: { config: { file: "promptfirst.yaml" } } as RunResult,
-          blocking: [{ kind: "no_api_key", message: "no key", count: 1 }],
-        };
+        return blockedOutcome();
       },
     });
     expect(result.kind).toBe("blocked");
@@ -198,23 +201,14 @@ describe("runPullRequestCheck while the base is being fetched (baseReady)", () =
     const log: string[] = [];
     const events: unknown[] = [];
     const checking = runPullRequestCheck({
-      configPath: path.join(dir, "promptfirst.yaml"),
-      displayBase: dir,
-      base: { ref: "main", sha: baseSha },
+      ...checkOptions(dir, baseSha),
       baseReady: fetch.promise.then(() => log.push("base fetched")),
-      headSha: git(dir, "rev-parse", "HEAD"),
       changedFiles: Promise.resolve(changedFiles),
-      thresholds: {},
-      today: new Date("2026-01-01"),
-      toolVersion: "test",
       onEvent: (event) => events.push(event),
       evaluate: async (request) => {
         log.push(`evaluate ${request.side}`);
         if (request.side === "head") settle(fetch, log);
-        return {
-          result: { config: { file: "promptfirst.yaml" } } as RunResult,
-          blocking: [{ kind: "no_api_key", message: "no key", count: 1 }],
-        };
+        return blockedOutcome();
       },
     });
     // A check whose head waits for the base would never settle it: fail after a while instead of hanging.
@@ -250,15 +244,9 @@ describe("runPullRequestCheck while the base is being fetched (baseReady)", () =
     );
     const never = new Promise<void>(() => undefined);
     const result = await runPullRequestCheck({
-      configPath: path.join(dir, "promptfirst.yaml"),
-      displayBase: dir,
-      base: { ref: "main", sha: baseSha },
+      ...checkOptions(dir, baseSha),
       baseReady: never,
-      headSha: git(dir, "rev-parse", "HEAD"),
       changedFiles: Promise.resolve(["README.md"]),
-      thresholds: {},
-      today: new Date("2026-01-01"),
-      toolVersion: "test",
       evaluate: async () => {
         throw new Error("nothing should be evaluated");
       },
@@ -330,19 +318,10 @@ describe("runPullRequestCheck while the base is being fetched (baseReady)", () =
     );
     const touchedWith = async (shard?: { index: number; count: number }) => {
       const result = await runPullRequestCheck({
-        configPath: path.join(dir, "promptfirst.yaml"),
-        displayBase: dir,
-        base: { ref: "main", sha: baseSha },
-        headSha: git(dir, "rev-parse", "HEAD"),
+        ...checkOptions(dir, baseSha),
         changedFiles: Promise.resolve(["add-one.md"]),
         ...(shard ? { shard } : {}),
-        thresholds: {},
-        today: new Date("2026-01-01"),
-        toolVersion: "test",
-        evaluate: async () => ({
-          result: { config: { file: "promptfirst.yaml" } } as RunResult,
-          blocking: [{ kind: "no_api_key", message: "no key", count: 1 }],
-        }),
+        evaluate: async () => blockedOutcome(),
       });
       return "touched" in result ? result.touched : [];
     };

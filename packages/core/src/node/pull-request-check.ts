@@ -384,19 +384,16 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
     // made while head is evaluated, for the base's side and the gates.
     // (The same rule with or without a shard: shard jobs and their merge must find the same suites.)
     const configUntouched = given !== undefined && !(await touchesConfig(changed, root, configPath));
+    const loadBaseConfig = async (): Promise<BaseConfig> => {
+      const checkingOutBase = checkOut();
+      const baseText = configUntouched ? undefined : await readBaseText().catch(() => undefined);
+      return baseText === undefined
+        ? readBaseConfig(path.join((await checkingOutBase).dir, configInRepo), head.file)
+        : parseBaseConfig(baseText, head.file);
+    };
     let readingBaseConfig: Promise<BaseConfig> | undefined;
     const readBaseConfigOnce = (): Promise<BaseConfig> =>
-      (readingBaseConfig ??= settleLater(
-        configUntouched
-          ? checkOut().then(({ dir }) => readBaseConfig(path.join(dir, configInRepo), head.file))
-          : (async (): Promise<BaseConfig> => {
-              checkOut();
-              const baseText = await readBaseText().catch(() => undefined);
-              return baseText === undefined
-                ? await readBaseConfig(path.join((await checkOut()).dir, configInRepo), head.file)
-                : parseBaseConfig(baseText, head.file);
-            })(),
-      ));
+      (readingBaseConfig ??= settleLater(loadBaseConfig()));
     const baseConfigForTouch: BaseConfig = configUntouched
       ? { config: head.config }
       : await readBaseConfigOnce();
