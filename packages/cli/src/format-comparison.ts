@@ -373,7 +373,12 @@ export function formatComparison(comparison: Comparison): string {
       ? [`${GATE_LABELS[name]} ${gate.status}`]
       : [];
   });
-  if (comparison.verdict.failed) out.push(`check fails (--fail-on ${comparison.verdict.failOn})`);
+  const anyFailed = Object.values(gates).some((gate) => gate?.status === "fail");
+  if (comparison.verdict.failed && !anyFailed) {
+    out.push(
+      `check fails (--fail-on ${comparison.verdict.failOn}): no case was evaluated, and zero cases is never a pass`,
+    );
+  } else if (comparison.verdict.failed) out.push(`check fails (--fail-on ${comparison.verdict.failOn})`);
   else if (notPassed.length === 0) out.push("check passes");
   else
     out.push(

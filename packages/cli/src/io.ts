@@ -1,3 +1,8 @@
+import { constants } from "node:fs";
+import { access, mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { toOutputFileError } from "@promptfirst/core";
+
 /** What the CLI touches outside itself; tests pass their own. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -36,5 +41,29 @@ export class SecretRedactor {
     let out = text;
     for (const secret of this.#secrets) out = out.split(secret).join("***");
     return out;
+  }
+}
+
+/**
+ * Write a file the user asked for (`--out`), making its folder: a path that cannot be written (a file where a
+ * folder should be, a folder given as the file, no permission, a full disk) becomes a PromptfirstError that
+ * names it as the user typed it (`shown`), so the command exits 2 with one clear line instead of a stack trace.
+ */
+export async function writeOutputFile(file: string, text: string, shown = file): Promise<void> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  } catch (error) {
+    throw toOutputFileError(error, shown);
+  }
+}
+
+/** Make the folder the user named for output (`gate --out DIR`) before any work, with the same clear errors. */
+export async function prepareOutputDir(dir: string, shown = dir): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw toOutputFileError(error, shown);
   }
 }

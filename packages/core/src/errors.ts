@@ -3,6 +3,7 @@ export type PromptfirstErrorCode =
   | "CONFIG_INVALID"
   | "FILE_NOT_FOUND"
   | "FILE_UNREADABLE"
+  | "FILE_UNWRITABLE"
   | "PROMPT_INVALID"
   | "CASES_INVALID"
   | "TEMPLATE_VARIABLE_MISSING"
@@ -56,4 +57,32 @@ export function isPromptfirstError(value: unknown): value is PromptfirstError {
     value instanceof PromptfirstError ||
     (value instanceof Error && value.name === "PromptfirstError" && "code" in value && "issues" in value)
   );
+}
+
+/** Why the system refused to write a file, by errno code, with what to do about it. */
+const WRITE_FAILURES: Readonly<Record<string, string>> = {
+  ENOENT: "a folder on its path does not exist and could not be made: check the path",
+  ENOTDIR: "a part of its path is a file, not a folder: choose another path",
+  EEXIST: "a part of its path is a file, not a folder: choose another path",
+  EISDIR: "it is a folder: give a file name inside it",
+  EACCES: "permission denied: choose a path you can write to",
+  EPERM: "permission denied: choose a path you can write to",
+  EROFS: "the file system is read-only: choose a path on a writable disk",
+  ENOSPC: "the disk is full: free some space or choose another disk",
+  EDQUOT: "the disk quota is used up: free some space or choose another disk",
+  ENAMETOOLONG: "the path is too long: choose a shorter one",
+};
+
+/**
+ * A file promptfirst could not write (an `--out` file, a report, a results file) as a PromptfirstError that
+ * names the file as the user gave it, says why and what to do; an error that is not about the file system (a
+ * bug) comes back unchanged.
+ */
+export function toOutputFileError(error: unknown, file: string): unknown {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const why = typeof code === "string" ? WRITE_FAILURES[code] : undefined;
+  if (why === undefined) return error;
+  return new PromptfirstError("FILE_UNWRITABLE", `cannot write ${file}: ${why} (${code})`, [
+    { file, message: why },
+  ]);
 }

@@ -14,6 +14,7 @@ import {
   type RunShard,
   runEval,
   type ShardSelection,
+  toOutputFileError,
 } from "@promptfirst/core";
 import { loadConfig, loadCustomScorer } from "@promptfirst/core/node";
 import type { BatchEvent } from "./batch-provider.ts";
@@ -236,8 +237,11 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
   });
   // Cases go to disk as they finish; blocking failures are counted on the way, so a run that keeps no case
   // still reports them.
+  const shown = (file: string): string => path.relative(options.displayBase, file) || file;
   const streamed = options.out
-    ? await StreamedResults.create(casesFileFor(options.out), (text) => masker.mask(text))
+    ? await StreamedResults.create(casesFileFor(options.out), (text) => masker.mask(text)).catch((error) => {
+        throw toOutputFileError(error, shown(casesFileFor(options.out!)));
+      })
     : undefined;
   const blocking = new BlockingCounter();
   const keepCases = options.keepCases ?? true;
@@ -289,7 +293,11 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
   }
 
   const redacted = JSON.parse(masker.mask(JSON.stringify(result))) as RunResult;
-  if (options.out) await streamed!.writeRunResult(options.out, redacted);
+  if (options.out) {
+    await streamed!.writeRunResult(options.out, redacted).catch((error) => {
+      throw toOutputFileError(error, shown(options.out!));
+    });
+  }
   return { result: redacted, loaded, blocking: blocking.failures() };
 }
 

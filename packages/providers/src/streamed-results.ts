@@ -117,6 +117,7 @@ export class StreamedResults {
     await mkdir(path.dirname(out), { recursive: true });
     const partial = `${out}.partial`;
     const output = createWriteStream(partial);
+    await once(output, "open");
     // Cases are read back one by one at known offsets; synchronous reads cost microseconds each here.
     const fd = openSync(this.file, "r");
     try {

@@ -29,6 +29,7 @@ beforeAll(async () => {
     "worse.json": run((i) => i % 10 === 0 || i % 6 === 1),
     "pricier.json": run((i) => i % 10 === 0, 0.00125),
     "future.json": { ...run(() => false), schemaVersion: 2 },
+    "empty.json": buildRunResult({ suites: [] }),
   };
   for (const [name, value] of Object.entries(files)) {
     await writeFile(path.join(dir, name), JSON.stringify(value));
@@ -56,6 +57,32 @@ describe("promptfirst compare", () => {
     const written = comparisonSchema.parse(JSON.parse(await readFile(path.join(dir, "out/c.json"), "utf8")));
     expect(written.base.file).toBe("base.json");
     expect(written.verdict.status).toBe("pass");
+  });
+
+  it("exits 1 when nothing at all was evaluated: zero cases is never a pass", async () => {
+    const result = await runCompare(["--base", "empty.json", "--head", "empty.json"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("– quality not evaluated");
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toBe(
+      "check fails (--fail-on any): no case was evaluated, and zero cases is never a pass",
+    );
+    expect((await runCompare(["-b", "empty.json", "-H", "empty.json", "--fail-on", "never"], dir)).code).toBe(
+      0,
+    );
+  });
+
+  it("exits 2 naming the --out file when it cannot be written, after printing the verdict", async () => {
+    await writeFile(path.join(dir, "a-file"), "");
+    for (const [out, why] of [
+      ["a-file/c.json", "a part of its path is a file, not a folder"],
+      [".", "it is a folder: give a file name inside it"],
+    ] as const) {
+      const result = await runCompare(["-b", "base.json", "-H", "same.json", "--out", out], dir);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`cannot write ${out}: ${why}`);
+      expect(result.stderr).not.toMatch(/internal error|\n +at /);
+      expect(result.stdout.split("\n")[0]).toBe("✓ quality · ✓ cost · ✓ errors");
+    }
   });
 
   it("exits 1 on a significant drop larger than allowed, naming suite, candidate and figures", async () => {

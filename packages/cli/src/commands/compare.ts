@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -10,7 +9,7 @@ import {
 } from "@promptfirst/core";
 import { loadRunResult } from "@promptfirst/core/node";
 import { formatComparison } from "../format-comparison.ts";
-import type { CliIO, SecretRedactor } from "../io.ts";
+import { type CliIO, type SecretRedactor, writeOutputFile } from "../io.ts";
 import { reportUserError, UsageError } from "../usage-error.ts";
 import { VERSION } from "../version.ts";
 
@@ -148,10 +147,9 @@ export function parseThresholdFlags(values: Readonly<Record<string, unknown>>): 
   return out;
 }
 
-/** Write a Comparison as pretty JSON, creating the directory. */
-export async function saveComparison(file: string, comparison: Comparison): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(comparison, null, 2)}\n`);
+/** Write a Comparison as pretty JSON, creating the directory (`shown`: the path as the user gave it). */
+export async function saveComparison(file: string, comparison: Comparison, shown = file): Promise<void> {
+  await writeOutputFile(file, `${JSON.stringify(comparison, null, 2)}\n`, shown);
 }
 
 /**
@@ -207,7 +205,7 @@ export async function runCompareFromArgs(
     });
     io.stdout(redactor.redact(formatComparison(comparison)));
     if (values.out) {
-      await saveComparison(path.resolve(io.cwd, values.out), comparison);
+      await saveComparison(path.resolve(io.cwd, values.out), comparison, values.out);
       io.stderr(`comparison written to ${values.out}\n`);
     }
     return comparison.verdict.failed ? 1 : 0;

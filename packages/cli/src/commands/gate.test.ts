@@ -304,6 +304,42 @@ describe("promptfirst gate", () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("compares with the branch point, not main's tip, when main moved on after the branch", async () => {
+    const dir = await makeRepo(server.baseURL);
+    git(dir, "checkout", "--quiet", "-b", "pr");
+    git(dir, "checkout", "--quiet", "main");
+    await writeFile(path.join(dir, "add-one.md"), "Add one to {{n}}. Reply with the number alone.\n");
+    git(dir, "commit", "--quiet", "-am", "main rewords the prompt after the branch");
+    git(dir, "checkout", "--quiet", "pr");
+    // Against main's tip the prompt would differ; against the merge base nothing changed on this branch.
+    const run = await runCli(["gate"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/No suite is touched by the changes since merge-base\(HEAD, main\)/);
+    const againstTip = await runCli(["gate", "--base", "main", "-q"], { cwd: dir });
+    expect(againstTip.stdout).not.toContain("No suite is touched");
+  });
+
+  it("says what to pass when there is no main or master branch to compare with", async () => {
+    const dir = await makeRepo(server.baseURL);
+    git(dir, "branch", "--quiet", "-m", "main", "trunk");
+    const run = await runCli(["gate"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      "found no main or master branch to compare against; pass --base REF (a branch, tag or commit)",
+    );
+  });
+
+  it("refuses an --out folder it cannot write before making any call", async () => {
+    const dir = await makeRepo(server.baseURL);
+    await writeFile(path.join(dir, "a-file"), "");
+    const calls = server.stats.requests;
+    const run = await runCli(["gate", "--out", "a-file/gate"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("cannot write a-file/gate: a part of its path is a file, not a folder");
+    expect(run.stderr).not.toMatch(/internal error|\n +at /);
+    expect(server.stats.requests).toBe(calls);
+  });
+
   it("needs a git repository", async () => {
     const dir = await makeTempDir();
     await writeFile(path.join(dir, "promptfirst.yaml"), "suites: {}\n");

@@ -15,7 +15,7 @@ import {
 } from "@promptfirst/core/node";
 import { findBlockingFailures } from "@promptfirst/providers";
 import { formatComparison } from "../format-comparison.ts";
-import type { CliIO, SecretRedactor } from "../io.ts";
+import { type CliIO, prepareOutputDir, type SecretRedactor } from "../io.ts";
 import { formatRunSummary } from "../summary.ts";
 import { UsageError } from "../usage-error.ts";
 import { VERSION } from "../version.ts";
@@ -133,6 +133,8 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
     if (!values.quiet) io.stderr(text);
   };
   const outDir = path.resolve(io.cwd, values.out);
+  // Before any call is made: a folder that cannot be written is found now, not after the evaluation.
+  await prepareOutputDir(outDir, values.out);
   let cacheDir = values["cache-dir"] ? path.resolve(io.cwd, values["cache-dir"]) : undefined;
   // --merge: each side is the merge of its shards' results, read when the check first asks for one.
   const shardDirs = (positionals.length > 0 ? positionals : [values.out]).map((dir) => ({
@@ -144,7 +146,11 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
     shards ??= await loadShardResults(shardDirs);
     const result = await createShardMergeEvaluation(shards)(request);
     note(`merged ${shards[request.side].length} shard(s) (${formatShardSizes(shards[request.side])})\n`);
-    await saveRunResult(path.join(outDir, `${request.side}.json`), result);
+    await saveRunResult(
+      path.join(outDir, `${request.side}.json`),
+      result,
+      path.join(values.out, `${request.side}.json`),
+    );
     return { result, blocking: findBlockingFailures(result) };
   };
   const check = await runPullRequestCheck({
@@ -218,7 +224,11 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
     return 2;
   }
   const { comparison } = check;
-  await saveComparison(path.join(outDir, "comparison.json"), comparison);
+  await saveComparison(
+    path.join(outDir, "comparison.json"),
+    comparison,
+    path.join(values.out, "comparison.json"),
+  );
   io.stdout(redactor.redact(`\nHead (working tree)\n${formatRunSummary(check.headResult)}\n`));
   io.stdout(redactor.redact(formatComparison(comparison)));
   note(`\nbase.json, head.json and comparison.json written to ${values.out}\n`);

@@ -1,9 +1,8 @@
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { countShardCases, mergeRunResults, type RunResult, type RunResultPart } from "@promptfirst/core";
 import { loadRunResult } from "@promptfirst/core/node";
-import type { CliIO, SecretRedactor } from "../io.ts";
+import { type CliIO, type SecretRedactor, writeOutputFile } from "../io.ts";
 import { formatRunSummary } from "../summary.ts";
 import { UsageError } from "../usage-error.ts";
 
@@ -27,9 +26,8 @@ Exit status: 0 merged; 2 usage error, or files that are missing, invalid or not 
 `;
 
 /** Write a RunResult as pretty JSON, creating the directory. */
-export async function saveRunResult(file: string, result: RunResult): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+export async function saveRunResult(file: string, result: RunResult, shown = file): Promise<void> {
+  await writeOutputFile(file, `${JSON.stringify(result, null, 2)}\n`, shown);
 }
 
 /** `12 + 13 + 12 cases`: each shard's share of the run, in shard order. */
@@ -67,7 +65,7 @@ export async function runMergeFromArgs(args: string[], io: CliIO, redactor: Secr
     parts.push({ file, result: await loadRunResult(path.resolve(io.cwd, file), { displayPath: file }) });
   }
   const merged = mergeRunResults(parts);
-  await saveRunResult(path.resolve(io.cwd, values.out), merged);
+  await saveRunResult(path.resolve(io.cwd, values.out), merged, values.out);
   if (!values.quiet) {
     io.stdout(redactor.redact(formatRunSummary(merged)));
     io.stderr(`merged ${parts.length} shard(s) (${formatShardSizes(parts)}) into ${values.out}\n`);

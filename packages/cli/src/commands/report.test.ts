@@ -130,6 +130,13 @@ describe("promptfirst report", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("names an --out path it cannot write, with no stack trace", async () => {
+    const r = await runReport(["-c", "comparison.json", "-f", "md", "--out", "."], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("cannot write .: it is a folder: give a file name inside it (EISDIR)");
+    expect(r.stderr).not.toMatch(/internal error|\n +at /);
+  });
+
   it("names a bad --head file", async () => {
     const r = await runReport(["-c", "comparison.json", "-f", "junit", "--head", "comparison.json"], dir);
     expect(r.code).toBe(2);

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -18,7 +18,7 @@ import {
   renderJson,
   renderJUnit,
 } from "@promptfirst/report";
-import type { CliIO, SecretRedactor } from "../io.ts";
+import { type CliIO, type SecretRedactor, writeOutputFile } from "../io.ts";
 import { reportUserError, UsageError } from "../usage-error.ts";
 
 /** The formats `promptfirst report` writes. */
@@ -219,9 +219,7 @@ export async function runReportFromArgs(
     }
     text = redactor.redact(text);
     if (values.out) {
-      const out = path.resolve(io.cwd, values.out);
-      await mkdir(path.dirname(out), { recursive: true });
-      await writeFile(out, text);
+      await writeOutputFile(path.resolve(io.cwd, values.out), text, values.out);
       io.stderr(`${format} report written to ${values.out}\n`);
     } else io.stdout(text);
     return 0;

@@ -3,7 +3,8 @@ import { isPromptfirstError } from "../errors.ts";
 import type { RunResult } from "../result/schema.ts";
 import { buildRunResult, type CandidateSpec, type CaseSpec, type SuiteSpec } from "./builders.ts";
 import { compareRuns } from "./compare-runs.ts";
-import { type CandidateComparison, type Comparison, comparisonSchema } from "./schema.ts";
+import { computeVerdict } from "./gates.ts";
+import { type CandidateComparison, type Comparison, comparisonSchema, type Verdict } from "./schema.ts";
 
 const NOW = () => new Date("2026-11-25T12:00:00.000Z");
 
@@ -155,6 +156,8 @@ describe("compareRuns: paired statistics (golden, checked by hand)", () => {
     expect(c.gates.quality).toBe("not evaluated");
     expect(comparison.verdict.gates.quality.status).toBe("not evaluated");
     expect(comparison.verdict.status).toBe("not evaluated");
+    // Head's case was still evaluated (cost, errors): the check has evidence, so it does not fail for this.
+    expect(comparison.verdict.failed).toBe(false);
   });
 
   it("never passes an empty comparison", () => {
@@ -163,6 +166,23 @@ describe("compareRuns: paired statistics (golden, checked by hand)", () => {
     expect(comparison.verdict.gates.quality.status).toBe("not evaluated");
     expect(comparison.verdict.gates.cost.status).toBe("not evaluated");
     expect(comparison.verdict.status).toBe("not evaluated");
+    // No gate judged anything, so the check does not go green (the CLI exits 1, the Action fails per fail-on).
+    expect(comparison.verdict.failed).toBe(true);
+    expect(compareRuns(empty, empty, { failOn: "never" }).verdict.failed).toBe(false);
+  });
+
+  it("fails a check with no evidence at all unless fail-on is never; a gate with nothing to judge alone does not", () => {
+    const gates: Verdict["gates"] = {
+      quality: { status: "pass", reasons: [], findings: [] },
+      cost: { status: "not evaluated", reasons: [], findings: [] },
+      errors: { status: "pass", reasons: [], findings: [] },
+    };
+    const verdict = computeVerdict(gates, "any");
+    expect(verdict.status).toBe("not evaluated");
+    expect(verdict.failed).toBe(false);
+    expect(computeVerdict(gates, "cost").failed).toBe(false);
+    expect(computeVerdict(gates, "any", false).failed).toBe(true);
+    expect(computeVerdict(gates, "never", false).failed).toBe(false);
   });
 });
 
@@ -283,7 +303,13 @@ describe("compareRuns: matching", () => {
     expect(Object.keys(byName)).toEqual(["kept", "fresh", "ft", "lost", "dropped"]);
     expect(byName.fresh!.status).toBe("new");
     expect(byName.fresh!.paired).toBeUndefined();
-    expect(byName.fresh!.gates.quality).toBe("pass");
+    // No base is no evidence: never a pass, unless min-score judges the new candidate on head alone.
+    expect(byName.fresh!.gates.quality).toBe("not evaluated");
+    const judged = (minScore: number) =>
+      compareRuns(base, head, { minScore }).suites[0]!.candidates.find((c) => c.name === "fresh")!.gates
+        .quality;
+    expect(judged(0.9)).toBe("pass");
+    expect(judged(1)).toBe("pass");
     expect(byName.fresh!.reachesTarget).toEqual({ base: null, head: true });
     expect(byName.kept!.reachesTarget).toEqual({ base: true, head: true });
     expect(byName.dropped!.status).toBe("removed");
@@ -292,7 +318,7 @@ describe("compareRuns: matching", () => {
     expect(byName.lost!.gates.quality).toBe("not evaluated");
     const reasons = comparison.verdict.gates.quality.reasons;
     expect(reasons).toContain(
-      "qa / fresh: new on head (nothing to compare with): 100.0% on 3 scored case(s)",
+      "qa / fresh: new on head, no base to compare with: 100.0% on 3 scored case(s) (set min-score to judge new candidates on head alone)",
     );
     expect(reasons).toContain("qa / dropped: removed on head (base scored 66.7%)");
     expect(reasons).toContain("qa / ft: not evaluated on either side: not trained yet");

@@ -105,6 +105,9 @@ export function compareRuns(
         errors: buildGate(findings.errors),
       },
       resolved.failOn,
+      suites.some((suite) =>
+        suite.candidates.some((c) => (c.head?.scored ?? 0) > 0 || (c.head?.calls ?? 0) > 0),
+      ),
     ),
   };
 }

@@ -78,13 +78,16 @@ function selectedGates(failOn: FailOn): Array<"quality" | "cost" | "errors" | "p
 
 /**
  * The verdict over the gates: `status` is the worst gate status; `failed` is true when a gate selected by
- * `failOn` has status `fail` (the CLI exits 1 then). Inconclusive, not evaluated, unknown and warn gates do not
- * fail the check by themselves, but the status never reads `pass` while any of them is there.
+ * `failOn` has status `fail` (the CLI exits 1 then), or when `evidence` is false (no case was evaluated at
+ * all) and `failOn` is not `never`: zero cases evaluated is never a pass, so such a check does not go green.
+ * Otherwise inconclusive, not evaluated, unknown and warn gates do not fail the check by themselves, but the
+ * status never reads `pass` while any of them is there.
  */
-export function computeVerdict(gates: Verdict["gates"], failOn: FailOn): Verdict {
+export function computeVerdict(gates: Verdict["gates"], failOn: FailOn, evidence = true): Verdict {
   const all = [gates.quality, gates.cost, gates.errors, ...(gates.promptFirst ? [gates.promptFirst] : [])];
   const selected = selectedGates(failOn);
-  const failed = selected.some((name) => gates[name]?.status === "fail");
+  const failed =
+    selected.some((name) => gates[name]?.status === "fail") || (!evidence && selected.length > 0);
   return { status: combineGateStatuses(all.map((g) => g.status)), failed, failOn, gates };
 }
 
@@ -114,8 +117,9 @@ const DRIFT = 1e-12;
  *   - otherwise PASS (a drop within noise says so).
  * - Every candidate on head (compared or new): FAIL when its mean score is below `minScore`, or when a case's
  *   pass rate over its samples is below `minPassRate` (when set).
- * - New candidates (no base) pass unless those absolute checks fail; removed ones and ones skipped on both sides
- *   are reported as `info`; one evaluated on base but skipped on head is `not evaluated`.
+ * - New candidates (no base) are `not evaluated` (no base is no evidence of a drop), unless `minScore` is set:
+ *   then they are judged on head alone against it; removed ones and ones skipped on both sides are reported as
+ *   `info`; one evaluated on base but skipped on head is `not evaluated`.
  *
  * The suite's `target` never fails the gate: candidates are alternatives (see computeTargetFinding).
  */
@@ -149,11 +153,21 @@ export function computeQualityFindings(
     case "new":
       if (!head || head.scored === 0) {
         out.push(finding("not evaluated", "new on head, and no case could be scored"));
+      } else if (thresholds.minScore !== undefined) {
+        // Judged on head alone: the minimum score is the one bar a candidate without a base can clear.
+        if (head.mean !== null && head.mean >= thresholds.minScore - DRIFT) {
+          out.push(
+            finding(
+              "pass",
+              `new on head (no base to compare with): ${formatScorePercent(head.mean)} on ${head.scored} scored case(s), at or above the minimum of ${formatScorePercent(thresholds.minScore)}`,
+            ),
+          );
+        }
       } else {
         out.push(
           finding(
-            "pass",
-            `new on head (nothing to compare with): ${formatScorePercent(head.mean)} on ${head.scored} scored case(s)`,
+            "not evaluated",
+            `new on head, no base to compare with: ${formatScorePercent(head.mean)} on ${head.scored} scored case(s) (set min-score to judge new candidates on head alone)`,
           ),
         );
       }
