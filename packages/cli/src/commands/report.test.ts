@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildRunResult, type CaseSpec, compareRuns, type RunResult } from "@promptfirst/core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -37,7 +37,14 @@ beforeAll(async () => {
     "future.json": { ...comparison, schemaVersion: 9 },
     "not-a-comparison.json": { hello: "world" },
   };
+  const other = run((i) => i % 3 === 0);
+  Object.assign(files, {
+    "alone/comparison.json": comparison,
+    "stale/comparison.json": comparison,
+    "stale/head.json": { ...other, createdAt: "2026-01-01T00:00:00.000Z" },
+  });
   for (const [name, value] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), JSON.stringify(value));
   }
   await writeFile(path.join(dir, "broken.json"), "{ not json");
@@ -96,6 +103,22 @@ describe("promptfirst report", () => {
     expect(r.stdout.match(/<testcase [^>]*classname="qa.p1"/g)).toHaveLength(200);
   });
 
+  it("finds the runs gate and the Action write beside the comparison, and only when they are its own", async () => {
+    const r = await runReport(["-c", "comparison.json", "-f", "junit"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("using head.json: the head run of this comparison (--head to choose another)\n");
+    expect(r.stdout.match(/<testcase [^>]*classname="qa.p1"/g)).toHaveLength(200);
+    const html = await runReport(["-c", "comparison.json", "-f", "html"], dir);
+    expect(html.stderr).toContain("using base.json: the base run of this comparison");
+    expect(html.stdout.match(/<tr class="case /g)).toHaveLength(200);
+    // A head.json from another run beside the comparison is not this comparison's run: not used.
+    const stale = await runReport(["-c", "stale/comparison.json", "-f", "junit"], dir);
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toContain("--format junit needs head's RunResult");
+    // md needs no run, and reads none.
+    expect((await runReport(["-c", "comparison.json", "-f", "md"], dir)).stderr).toBe("");
+  });
+
   it.each([
     [["-f", "md"], "--comparison is required"],
     [["-c", "comparison.json"], "--format is required: one of md, summary, html, junit, json"],
@@ -103,7 +126,7 @@ describe("promptfirst report", () => {
       ["-c", "comparison.json", "-f", "pdf"],
       '--format must be one of md, summary, html, junit, json; got "pdf"',
     ],
-    [["-c", "comparison.json", "-f", "junit"], "--format junit needs --head FILE"],
+    [["-c", "alone/comparison.json", "-f", "junit"], "--format junit needs head's RunResult"],
     [
       ["-c", "comparison.json", "-f", "md", "--max-chars", "12"],
       '--max-chars must be a whole number of at least 2000, got "12"',

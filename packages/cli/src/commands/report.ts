@@ -37,12 +37,15 @@ Options:
   -f, --format FORMAT     md       the pull-request comment (markdown, at most --max-chars characters)
                           summary  the GitHub job summary (markdown, at most --max-chars bytes)
                           html     one self-contained HTML file: charts, every case, sortable tables
-                          junit    JUnit XML: one test per case and candidate (needs --head)
+                          junit    JUnit XML: one test per case and candidate (needs head's run)
                           json     the Comparison itself, checked and pretty-printed
   -o, --out FILE          write the report here (default: standard output)
       --max-chars N       size budget of md (default ${MAX_COMMENT_CHARS}) and summary (default ${MAX_JOB_SUMMARY_BYTES})
-      --head FILE         head's RunResult: html lists every case; junit needs it
-      --base FILE         base's RunResult: html shows base's output of every case
+      --head FILE         head's RunResult: html lists every case; junit needs it (default for html
+                          and junit: head.json beside the comparison, when it is this comparison's run,
+                          as \`gate\` and the Action write it)
+      --base FILE         base's RunResult: html shows base's output of every case (default: base.json
+                          beside the comparison, likewise)
       --key KEY           the comment's marker key (md; default: promptfirst)
       --report-url URL    where the full report is (md and summary link to it)
       --run-url URL       the workflow run (md, summary and html link to it)
@@ -124,6 +127,29 @@ export async function loadComparison(file: string, displayPath = file): Promise<
   return validateComparison(data, displayPath);
 }
 
+/**
+ * The RunResult of one side written beside a comparison file (`head.json` / `base.json`, as `gate` and the
+ * Action write them), when it is the very run the comparison was made from (same creation time and config
+ * hash); anything else there is left alone.
+ */
+async function findRunBeside(
+  comparisonFile: string,
+  side: "head" | "base",
+  comparison: Comparison,
+  cwd: string,
+): Promise<{ run: RunResult; shown: string } | undefined> {
+  const shown = path.join(path.dirname(comparisonFile), `${side}.json`);
+  let run: RunResult;
+  try {
+    run = await loadRunResult(path.resolve(cwd, shown), { displayPath: shown });
+  } catch {
+    return undefined;
+  }
+  const identity = comparison[side];
+  const same = run.createdAt === identity.createdAt && run.config.hash === identity.config.hash;
+  return same ? { run, shown } : undefined;
+}
+
 function parseFormat(value: string | undefined): ReportFormat {
   if (value === undefined) {
     throw new UsageError(`--format is required: one of ${REPORT_FORMATS.join(", ")}`);
@@ -181,15 +207,28 @@ export async function runReportFromArgs(
     }
     const format = parseFormat(values.format);
     const maxChars = parseMaxChars(values["max-chars"]);
-    if (format === "junit" && !values.head) {
-      throw new UsageError(
-        "--format junit needs --head FILE: the head RunResult whose cases become the tests",
-      );
-    }
     const comparison = await loadComparison(path.resolve(io.cwd, values.comparison), values.comparison);
     const loadRun = (file: string | undefined): Promise<RunResult | undefined> =>
       file ? loadRunResult(path.resolve(io.cwd, file), { displayPath: file }) : Promise.resolve(undefined);
-    const [head, base] = await Promise.all([loadRun(values.head), loadRun(values.base)]);
+    // html shows both sides' cases; junit makes its tests from head's.
+    const wants = { head: format === "html" || format === "junit", base: format === "html" };
+    const [head, base] = await Promise.all(
+      (["head", "base"] as const).map(async (side) => {
+        if (values[side] !== undefined) return loadRun(values[side]);
+        if (!wants[side]) return undefined;
+        const found = await findRunBeside(values.comparison!, side, comparison, io.cwd);
+        if (found)
+          io.stderr(
+            `using ${found.shown}: the ${side} run of this comparison (--${side} to choose another)\n`,
+          );
+        return found?.run;
+      }),
+    );
+    if (format === "junit" && !head) {
+      throw new UsageError(
+        "--format junit needs head's RunResult, whose cases become the tests: pass --head FILE (`gate` and the Action write head.json beside comparison.json)",
+      );
+    }
     const links = {
       ...(values["report-url"] ? { reportUrl: values["report-url"] } : {}),
       ...(values["run-url"] ? { runUrl: values["run-url"] } : {}),
