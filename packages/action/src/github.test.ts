@@ -105,6 +105,31 @@ describe("GitHub calls, checked against GitHub's OpenAPI description", () => {
     expect((error as GitHubError).message).toContain("Resource not accessible by integration");
   });
 
+  it("keeps one sticky comment under a GitHub App's token with the comment-author login, leaving other bots' alone", async () => {
+    const APP_TOKEN = "ghs_app_write";
+    const APP = "promptfirst-app[bot]";
+    standIn = await startGitHubStandIn({
+      pulls: [pull(1)],
+      tokens: { [APP_TOKEN]: { login: APP, type: "Bot", pullRequestsWrite: true } },
+      // Other bots' comments carrying the marker (the workflow token's, another app quoting it) are not ours.
+      comments: [
+        { issueNumber: 7, body: `${MARKER}\nfrom the workflow token`, user: BOT },
+        { issueNumber: 7, body: `quoting ${MARKER}`, user: { login: "other-app[bot]", type: "Bot" } },
+      ],
+    });
+    const options = { marker: MARKER, author: APP };
+    const first = await upsertStickyComment(client(APP_TOKEN), PR, { ...options, body: `${MARKER}\none` });
+    expect(first.created).toBe(true);
+    const second = await upsertStickyComment(client(APP_TOKEN), PR, { ...options, body: `${MARKER}\ntwo` });
+    expect(second).toEqual({ id: first.id, url: first.url, created: false });
+    expect(standIn.comments(7).map((c) => [c.user.login, c.body])).toEqual([
+      [BOT.login, `${MARKER}\nfrom the workflow token`],
+      ["other-app[bot]", `quoting ${MARKER}`],
+      [APP, `${MARKER}\ntwo`],
+    ]);
+    expect(standIn.violations).toEqual([]);
+  });
+
   it("takes github-actions[bot] as the author when the token cannot read /user", async () => {
     standIn = await startGitHubStandIn({ pulls: [pull(1)] });
     expect(await findTokenLogin(client())).toBe("github-actions[bot]");

@@ -28,6 +28,16 @@ describe("parseInputs", () => {
     expect(inputs.shard).toBeUndefined();
   });
 
+  it("reads comment-author, a GitHub App's bot login, and names a bad one", () => {
+    expect(parseInputs(read({ "comment-author": "promptfirst-app[bot]" })).commentAuthor).toBe(
+      "promptfirst-app[bot]",
+    );
+    expect(parseInputs(read({})).commentAuthor).toBeUndefined();
+    expect(() => parseInputs(read({ "comment-author": "my app[bot]" }))).toThrow(
+      'input "comment-author": got "my app[bot]"; allowed: a GitHub login, e.g. my-app[bot] for a GitHub App\'s token (the app\'s slug followed by [bot])',
+    );
+  });
+
   it("reads a shard of a matrix, and the merge mode", () => {
     expect(parseInputs(read({ shard: "2/4" })).shard).toEqual({ index: 2, count: 4 });
     expect(parseInputs(read({ shard: " 4/4 " })).shard).toEqual({ index: 4, count: 4 });

@@ -31,6 +31,11 @@ export interface ActionInputs {
   forceRun: boolean;
   /** Sets this job's sticky comment apart from other jobs' (matrix legs, shards); optional. */
   commentKey?: string;
+  /**
+   * The login the sticky comment is posted as (`my-app[bot]` for a GitHub App's token), when the token cannot
+   * tell: default the token's own user, or `github-actions[bot]` for an installation token.
+   */
+  commentAuthor?: string;
   /** A committed recording to answer from (like `promptfirst eval --replay`): no API key, no network. */
   replay?: string;
   cacheDir: string;
@@ -168,6 +173,15 @@ const SPECS: Record<keyof ActionInputs, Spec> = {
     name: "comment-key",
     allowed: "any text that tells this job's comment apart, e.g. the JSON of the matrix",
     schema: z.string().min(1),
+    optional: true,
+  },
+  commentAuthor: {
+    name: "comment-author",
+    allowed: "a GitHub login, e.g. my-app[bot] for a GitHub App's token (the app's slug followed by [bot])",
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/),
     optional: true,
   },
   cacheDir: { name: "cache-dir", allowed: "a directory path", schema: z.string().min(1) },

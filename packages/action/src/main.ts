@@ -318,7 +318,12 @@ async function runCheck(
   // A shard job posts nothing: the merge job posts the one comment for every shard.
   const target: CommentTarget | undefined =
     pr && inputs.comment !== "never" && !inputs.shard
-      ? { client, pr, key, author: findTokenLogin(client) }
+      ? {
+          client,
+          pr,
+          key,
+          author: inputs.commentAuthor ? Promise.resolve(inputs.commentAuthor) : findTokenLogin(client),
+        }
       : undefined;
 
   const base = fromEvent ?? (await core.group("Resolve the base", () => resolvingBase!));
