@@ -8,6 +8,7 @@ export const SUPPORTED_EVENTS = [
   "push",
   "workflow_dispatch",
   "merge_group",
+  "workflow_run",
 ] as const;
 
 /** Where and why the Action runs, built from explicit environment variables and the event payload. */
@@ -32,6 +33,8 @@ export interface ActionContext {
   };
   /** The commit before a push (all zeros for a new branch), or a merge group's base. */
   before?: string;
+  /** For workflow_run (the comment mode): the run that finished, whose artifact holds the comparison. */
+  workflowRun?: { headSha: string; htmlUrl: string; event: string };
 }
 
 const envSchema = z.object({
@@ -60,6 +63,9 @@ const pullPayloadSchema = z.object({
 });
 const pushPayloadSchema = z.object({ before: z.string().optional() });
 const mergeGroupPayloadSchema = z.object({ merge_group: z.object({ base_sha: z.string() }) });
+const workflowRunPayloadSchema = z.object({
+  workflow_run: z.object({ head_sha: z.string(), html_url: z.string(), event: z.string() }),
+});
 
 /** Read the Action's context from `env` (never from module state), reading the event payload file it names. */
 export async function loadActionContext(env: Record<string, string | undefined>): Promise<ActionContext> {
@@ -98,6 +104,9 @@ export async function loadActionContext(env: Record<string, string | undefined>)
     if (before) context.before = before;
   } else if (e.GITHUB_EVENT_NAME === "merge_group") {
     context.before = mergeGroupPayloadSchema.parse(payload).merge_group.base_sha;
+  } else if (e.GITHUB_EVENT_NAME === "workflow_run") {
+    const run = workflowRunPayloadSchema.parse(payload).workflow_run;
+    context.workflowRun = { headSha: run.head_sha, htmlUrl: run.html_url, event: run.event };
   }
   return context;
 }

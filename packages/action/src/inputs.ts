@@ -8,7 +8,7 @@ export const FAIL_ON_VALUES = ["any", "quality", "cost", "errors", "prompt-first
 /** How the prompt-first rule applies. */
 export const PROMPT_FIRST_MODES = ["enforce", "warn", "off"] as const;
 /** What the step does: the whole check, or the merge of a sharded check's results. */
-export const ACTION_MODES = ["check", "merge"] as const;
+export const ACTION_MODES = ["check", "merge", "comment"] as const;
 
 /** The Action's inputs, validated (names as in action.yml, camelCased). */
 export interface ActionInputs {
@@ -40,7 +40,14 @@ export interface ActionInputs {
   replay?: string;
   cacheDir: string;
   reportDir: string;
-  /** `check` (default): evaluate and judge, or with `shard` evaluate one shard; `merge`: judge the shards' results. */
+  /** The comment mode's Comparison file (default: comparison.json in report-dir). */
+  comparison?: string;
+  /** The comment mode's pull request (default: the event's). */
+  pullRequest?: number;
+  /**
+   * `check` (default): evaluate and judge, or with `shard` evaluate one shard; `merge`: judge the shards' results;
+   * `comment`: post the comment of a comparison another run made (a fork's pull request, on workflow_run).
+   */
   mode: (typeof ACTION_MODES)[number];
   /** Evaluate only this shard of the touched suites' cases (a job of a matrix); no verdict, no comment. */
   shard?: ShardSpec;
@@ -182,6 +189,22 @@ const SPECS: Record<keyof ActionInputs, Spec> = {
       .string()
       .trim()
       .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?$/),
+    optional: true,
+  },
+  comparison: {
+    name: "comparison",
+    allowed: "the path of a comparison.json written by promptfirst (the comment mode's input)",
+    schema: z.string().min(1),
+    optional: true,
+  },
+  pullRequest: {
+    name: "pull-request",
+    allowed: "a pull request number, e.g. 42",
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[1-9][0-9]{0,9}$/)
+      .transform(Number),
     optional: true,
   },
   cacheDir: { name: "cache-dir", allowed: "a directory path", schema: z.string().min(1) },

@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
 import {
+  COMPARISON_SCHEMA_VERSION,
   type Comparison,
+  comparisonSchema,
   countShardCases,
   type DataReport,
   DEFAULTS,
@@ -237,11 +239,107 @@ export async function run(env: Record<string, string | undefined> = process.env)
   try {
     const context = await loadActionContext(env);
     workspace = context.workspace;
-    await runCheck(inputs, context, env);
+    if (inputs.mode === "comment") await runComment(inputs, context, env);
+    else if (context.eventName === "workflow_run") {
+      throw new Error(
+        "on workflow_run promptfirst only posts a comparison another run made: set `mode: comment` (see the fork pattern in the README)",
+      );
+    } else await runCheck(inputs, context, env);
   } catch (error) {
     annotateError(error, workspace);
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** Read a comparison.json another run wrote (an artifact: untrusted until checked), naming the file on errors. */
+async function readComparisonFile(file: string, shown: string): Promise<Comparison> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(
+      code === "ENOENT"
+        ? `${shown}: no comparison file there: download the evaluating run's report artifact first, or set the \`comparison\` input to its comparison.json`
+        : `${shown}: not a readable comparison file (${code ?? (error as Error).message})`,
+    );
+  }
+  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== COMPARISON_SCHEMA_VERSION) {
+    throw new Error(
+      `${shown}: Comparison schemaVersion ${JSON.stringify(version)}, and this promptfirst reads version ${COMPARISON_SCHEMA_VERSION}: use the same promptfirst version in both workflows`,
+    );
+  }
+  const parsed = comparisonSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(
+      `${shown}: ${issue.path.join(".")}: ${issue.message}: not a comparison promptfirst wrote`,
+    );
+  }
+  return parsed.data as Comparison;
+}
+
+/**
+ * The comment mode (the second stage of the fork pattern, on workflow_run with a write token): post the sticky
+ * comment for a comparison an earlier run wrote, and write the job summary and outputs. The artifact is
+ * untrusted: the comparison is validated, rendered with every output neutralized, and on workflow_run the pull
+ * request must be the one whose head the evaluating run checked, so an artifact cannot aim the comment at
+ * another pull request. It fails nothing for the verdict: the evaluating run's check carries it.
+ */
+async function runComment(
+  inputs: ActionInputs,
+  context: ActionContext,
+  env: Record<string, string | undefined>,
+): Promise<void> {
+  const shown = inputs.comparison ?? path.join(inputs.reportDir, "comparison.json");
+  const comparison = await readComparisonFile(path.resolve(context.workspace, shown), shown);
+  const number = inputs.pullRequest ?? context.pullRequest?.number;
+  if (number === undefined) {
+    throw new Error(
+      'input "pull-request": the comment mode needs the pull request\'s number when the event names none (on workflow_run, pass the number the evaluating run saved in its artifact)',
+    );
+  }
+  const client = await createGitHubClient(inputs.githubToken, context.apiUrl, env);
+  const pr = { owner: context.owner, repo: context.repo, number };
+  if (context.workflowRun) {
+    const response = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+      owner: pr.owner,
+      repo: pr.repo,
+      pull_number: number,
+    });
+    const head = (response.data as { head?: { sha?: unknown } }).head?.sha;
+    if (head !== context.workflowRun.headSha) {
+      throw new Error(
+        `pull request #${number} has head ${String(head).slice(0, 7)}, but the run that wrote the comparison evaluated ${context.workflowRun.headSha.slice(0, 7)}: the artifact's pull request number is not that run's (or the pull request moved on), so nothing is posted`,
+      );
+    }
+  }
+  const links = { runUrl: context.workflowRun?.htmlUrl ?? context.runUrl };
+  const { renderComment, renderJobSummary } = await loadReport();
+  const key = buildCommentKey(context, inputs);
+  const target: CommentTarget = {
+    client,
+    pr,
+    key,
+    author: inputs.commentAuthor ? Promise.resolve(inputs.commentAuthor) : findTokenLogin(client),
+  };
+  const url = await core.group("Post the comment", () =>
+    postComment(
+      target,
+      renderComment(comparison, { key, ...(links.runUrl ? { runUrl: links.runUrl } : {}) }),
+    ),
+  );
+  if (url) core.setOutput("comment-url", url);
+  await core.summary
+    .addRaw(renderJobSummary(comparison, links.runUrl ? { runUrl: links.runUrl } : {}))
+    .write();
+  const verdict = comparison.verdict;
+  core.setOutput("verdict", verdict.status);
+  core.setOutput("quality", verdict.gates.quality.status);
+  core.setOutput("cost", verdict.gates.cost.status);
+  core.setOutput("prompt-first", verdict.gates.promptFirst?.status ?? "not applicable");
+  core.setOutput("results", path.resolve(context.workspace, shown));
 }
 
 async function runCheck(
