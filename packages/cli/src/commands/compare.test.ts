@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildRunResult, type CaseSpec, comparisonSchema, type RunResult } from "@promptfirst/core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -19,6 +19,33 @@ function run(fail: (i: number) => boolean, costPerCallUsd = 0.001): RunResult {
   });
 }
 
+/** 100 cases run three times; on `flaky` side case c7 passes 2 of its 3 samples; `costPerCallUsd` null: unknown. */
+function repeated(flaky: boolean, costPerCallUsd: number | null): RunResult {
+  const cases: CaseSpec[] = Array.from({ length: 100 }, (_, i) => ({
+    id: `c${i}`,
+    vars: { i },
+    samples: [{ score: 1 }, { score: flaky && i === 7 ? 0 : 1 }, { score: 1 }],
+  }));
+  return buildRunResult({
+    suites: [{ name: "qa", repeat: 3, candidates: [{ name: "p1", cases, costPerCallUsd }] }],
+  });
+}
+
+/** A valid config whose `gates:` block has these lines (the suites are never read by compare). */
+function config(gates: string[]): string {
+  return [
+    "gates:",
+    ...gates.map((line) => `  ${line}`),
+    "suites:",
+    "  qa:",
+    "    cases: evals/qa.jsonl",
+    '    scorers: [{ contains: "{{expected}}" }]',
+    "    candidates:",
+    "      p1: { model: test-model, prompt: prompts/p1.md }",
+    "",
+  ].join("\n");
+}
+
 let dir: string;
 
 beforeAll(async () => {
@@ -30,10 +57,19 @@ beforeAll(async () => {
     "pricier.json": run((i) => i % 10 === 0, 0.00125),
     "future.json": { ...run(() => false), schemaVersion: 2 },
     "empty.json": buildRunResult({ suites: [] }),
+    "steady.json": repeated(false, 0.001),
+    "flaky-unpriced.json": repeated(true, null),
   };
   for (const [name, value] of Object.entries(files)) {
     await writeFile(path.join(dir, name), JSON.stringify(value));
   }
+  const configs: Record<string, string> = {
+    "loose.yaml": config(["maxScoreDrop: 0.2", "maxCostIncrease: 30"]),
+    "strict.yaml": config(["minPassRate: 0.8", "failOnUnknownCost: true", "promptFirst: off"]),
+    "bad.yaml": config(["minPassRate: 1.5"]),
+  };
+  for (const [name, text] of Object.entries(configs)) await writeFile(path.join(dir, name), text);
+  await mkdir(path.join(dir, "folder.yaml"));
   const text = JSON.stringify(
     run(() => false),
     null,
@@ -142,12 +178,79 @@ describe("promptfirst compare", () => {
       ["-b", "future.json", "-H", "same.json"],
       "future.json: schemaVersion: the file has RunResult schemaVersion 2",
     ],
+    [
+      ["-b", "base.json", "-H", "same.json", "--config", "missing.yaml"],
+      "missing.yaml: config file not found (--config)",
+    ],
+    [
+      ["-b", "base.json", "-H", "same.json", "-c", "folder.yaml"],
+      "folder.yaml: cannot read the config file (--config): it is a folder, not a file",
+    ],
+    [
+      ["-b", "base.json", "-H", "same.json", "-c", "bad.yaml"],
+      "bad.yaml has 1 problem:\n  bad.yaml:2: gates.minPassRate: must be between 0 and 1, got 1.5",
+    ],
+    [
+      ["-b", "base.json", "-H", "same.json", "--fail-on-unknown-cost", "--no-fail-on-unknown-cost"],
+      "--fail-on-unknown-cost and --no-fail-on-unknown-cost cannot be used together",
+    ],
   ])("exits 2 with one clear message for %j", async (argv, message) => {
     const result = await runCompare(argv, dir);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stdout).toBe("");
+  });
+
+  it("takes thresholds from --config's gates:, and flags override them one by one", async () => {
+    // worse.json drops 16.7 points and costs the same: the defaults fail it, loose.yaml allows 20 points.
+    expect((await runCompare(["-b", "base.json", "-H", "worse.json"], dir)).code).toBe(1);
+    const loose = await runCompare(
+      ["-b", "base.json", "-H", "worse.json", "--config", "loose.yaml", "-o", "loose.json"],
+      dir,
+    );
+    expect(loose.code).toBe(0);
+    expect(loose.stdout).toMatch(
+      /✓ qa \/ p1: 90\.0% → 73\.3% on 300 paired case\(s\), -16\.7 points .*within the 20\.0 points allowed/,
+    );
+    const written = comparisonSchema.parse(JSON.parse(await readFile(path.join(dir, "loose.json"), "utf8")));
+    expect(written.thresholds).toMatchObject({ maxScoreDrop: 0.2, maxCostIncrease: 30, maxErrorRate: 0.05 });
+    // A flag wins over the config's value; the config's other keys still apply (+25% is within its 30%).
+    const flagWins = await runCompare(
+      ["-b", "base.json", "-H", "worse.json", "-c", "loose.yaml", "--max-score-drop", "2%"],
+      dir,
+    );
+    expect(flagWins.code).toBe(1);
+    expect(flagWins.stdout).toContain("more than the 2.0 allowed, and the drop is significant");
+    expect((await runCompare(["-b", "base.json", "-H", "pricier.json", "-c", "loose.yaml"], dir)).code).toBe(
+      0,
+    );
+  });
+
+  it("takes minPassRate and failOnUnknownCost from --config, and the flags override them", async () => {
+    const files = ["-b", "steady.json", "-H", "flaky-unpriced.json"];
+    // Without a config: no pass-rate check, and the unknown price is only reported.
+    const plain = await runCompare(files, dir);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout.split("\n")[0]).toBe("✓ quality · ? cost unknown · ✓ errors");
+    const strict = await runCompare([...files, "-c", "strict.yaml", "-o", "strict.json"], dir);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain("✗ qa / p1: 1 case(s) pass in fewer than 80.0% of their samples: c7");
+    expect(strict.stdout).toContain(
+      "✗ qa / p1: cost unknown: no price is known for test-model on head, and an unknown cost fails the check",
+    );
+    const written = comparisonSchema.parse(JSON.parse(await readFile(path.join(dir, "strict.json"), "utf8")));
+    expect(written.thresholds).toMatchObject({ minPassRate: 0.8, failOnUnknownCost: true });
+    // compare does not apply the prompt-first rule, so the config's promptFirst is not taken.
+    expect(written.thresholds.promptFirst).toBeUndefined();
+    // Flags win: a lower minimum pass rate, and --no-fail-on-unknown-cost over the config's true.
+    const relaxed = await runCompare(
+      [...files, "-c", "strict.yaml", "--min-pass-rate", "60%", "--no-fail-on-unknown-cost"],
+      dir,
+    );
+    expect(relaxed.code).toBe(0);
+    expect(relaxed.stdout.split("\n")[0]).toBe("✓ quality · ? cost unknown · ✓ errors");
+    expect((await runCompare([...files, "-c", "strict.yaml", "--min-pass-rate", "0.6"], dir)).code).toBe(1);
   });
 
   it("says a truncated file was cut off", async () => {
@@ -160,5 +263,9 @@ describe("promptfirst compare", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Usage: promptfirst compare --base FILE --head FILE");
     expect(result.stdout).toContain("--fail-on GATE");
+    expect(result.stdout).toContain(
+      "  -c, --config FILE             take the thresholds from this config's gates: block (the flags below override",
+    );
+    expect(result.stdout).toContain("      --no-fail-on-unknown-cost\n");
   });
 });

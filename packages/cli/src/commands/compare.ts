@@ -1,10 +1,14 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import {
   type Comparison,
   compareRuns,
   failOnSchema,
+  PromptfirstError,
+  parseConfig,
   promptFirstModeSchema,
+  readGatesThresholds,
   type Thresholds,
 } from "@promptfirst/core";
 import { loadRunResult } from "@promptfirst/core/node";
@@ -23,6 +27,8 @@ Options:
   -b, --base FILE               RunResult of the base (e.g. the target branch)
   -H, --head FILE               RunResult of the head (the change under review)
   -o, --out FILE                write the Comparison JSON here
+  -c, --config FILE             take the thresholds from this config's gates: block (the flags below override
+                                them one by one); without it, only the flags and the defaults apply
       --min-score X             fail a candidate whose head score is below X (0–1, or a percentage: 80%)
       --max-score-drop X        largest allowed significant drop of a candidate's score (default 0.02 = 2 points)
       --confidence X            confidence of intervals and of the one-sided test for a drop (default 0.95)
@@ -30,14 +36,19 @@ Options:
       --max-cost-increase PCT   largest allowed rise of cost per call, in percent (default 20)
       --max-monthly-cost USD    largest allowed monthly cost projection at the suite's volume
       --fail-on-unknown-cost    fail the cost gate when a price is unknown (otherwise: "unknown")
+      --no-fail-on-unknown-cost
+                                an unknown price makes the cost gate "unknown", whatever the config says
       --max-error-rate X        largest allowed share of calls ending in a provider error (default 0.05)
       --fail-on GATE            which failing gates fail the check: any, quality, cost, errors, prompt-first,
                                 never (default any)
   -h, --help                    show this help
 
 A drop fails quality only when it is larger than --max-score-drop and significant at --confidence. A suite too
-small to detect such a drop is "inconclusive", not passed: the output says how many more cases it needs.
-Exit status: 0 no selected gate failed; 1 a gate failed; 2 usage error or unreadable result file.
+small to detect such a drop is "inconclusive", not passed: the output says how many more cases it needs (for
+clustered cases, how many more clusters). The config's promptFirst and minFineTuneGain do not apply: compare
+does not judge the prompt-first rule (\`promptfirst gate\` does).
+Exit status: 0 no selected gate failed; 1 a gate failed, or no case was evaluated at all; 2 usage error, or a
+result or config file that is missing, unreadable or invalid.
 `;
 
 /** parseArgs options for the gate thresholds; `gate` accepts the same ones. */
@@ -49,6 +60,7 @@ export const THRESHOLD_OPTIONS = {
   "max-cost-increase": { type: "string" },
   "max-monthly-cost": { type: "string" },
   "fail-on-unknown-cost": { type: "boolean" },
+  "no-fail-on-unknown-cost": { type: "boolean" },
   "max-error-rate": { type: "string" },
   "fail-on": { type: "string" },
 } as const;
@@ -125,7 +137,11 @@ export function parseThresholdFlags(values: Readonly<Record<string, unknown>>): 
     const raw = values[spec.flag];
     if (typeof raw === "string") out[spec.key] = parseNumberFlag(spec, raw);
   }
+  if (values["fail-on-unknown-cost"] === true && values["no-fail-on-unknown-cost"] === true) {
+    throw new UsageError("--fail-on-unknown-cost and --no-fail-on-unknown-cost cannot be used together");
+  }
   if (values["fail-on-unknown-cost"] === true) out.failOnUnknownCost = true;
+  if (values["no-fail-on-unknown-cost"] === true) out.failOnUnknownCost = false;
   const failOn = values["fail-on"];
   if (typeof failOn === "string") {
     const parsed = failOnSchema.safeParse(failOn);
@@ -145,6 +161,38 @@ export function parseThresholdFlags(values: Readonly<Record<string, unknown>>): 
     out.promptFirst = parsed.data;
   }
   return out;
+}
+
+/**
+ * The thresholds a config's `gates:` block sets, for `compare --config` (`shown`: the path as the user gave it).
+ * The prompt-first keys are left out: compare does not apply the rule. A missing or unreadable file is a
+ * FILE_NOT_FOUND or FILE_UNREADABLE PromptfirstError naming it; an invalid config, parseConfig's CONFIG_INVALID
+ * error listing every problem with its line.
+ */
+export async function readConfigGates(file: string, shown: string): Promise<Partial<Thresholds>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      throw new PromptfirstError("FILE_NOT_FOUND", `${shown}: config file not found (--config)`, [
+        { file: shown, message: "not found" },
+      ]);
+    }
+    const why = code === "EISDIR" ? "it is a folder, not a file" : `${code ?? "unknown error"}`;
+    throw new PromptfirstError(
+      "FILE_UNREADABLE",
+      `${shown}: cannot read the config file (--config): ${why}`,
+      [{ file: shown, message: "unreadable" }],
+    );
+  }
+  const {
+    promptFirst: _mode,
+    minFineTuneGain: _gain,
+    ...gates
+  } = readGatesThresholds(parseConfig(text, shown).config.gates);
+  return gates;
 }
 
 /** Write a Comparison as pretty JSON, creating the directory (`shown`: the path as the user gave it). */
@@ -170,6 +218,7 @@ export async function runCompareFromArgs(
         base: { type: "string", short: "b" },
         head: { type: "string", short: "H" },
         out: { type: "string", short: "o" },
+        config: { type: "string", short: "c" },
         help: { type: "boolean", short: "h", default: false },
         ...THRESHOLD_OPTIONS,
       },
@@ -184,7 +233,11 @@ export async function runCompareFromArgs(
         `${missing.map((f) => `--${f}`).join(" and ")} ${missing.length > 1 ? "are" : "is"} required: give the RunResult files of base and head (from \`promptfirst eval --out\`)`,
       );
     }
-    const thresholds = parseThresholdFlags(values);
+    const flags = parseThresholdFlags(values);
+    const fromConfig = values.config
+      ? await readConfigGates(path.resolve(io.cwd, values.config), values.config)
+      : {};
+    const thresholds: Partial<Thresholds> = { ...fromConfig, ...flags };
     const [base, head] = await Promise.all([
       loadRunResult(path.resolve(io.cwd, values.base!), { displayPath: values.base! }),
       loadRunResult(path.resolve(io.cwd, values.head!), { displayPath: values.head! }),

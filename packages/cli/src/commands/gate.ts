@@ -51,7 +51,8 @@ Options:
                            their subdirectories, then compare and judge exactly as an unsharded gate
   Gate thresholds (override the config's gates:):
       --min-score X  --max-score-drop X  --confidence X  --min-pass-rate X
-      --max-cost-increase PCT  --max-monthly-cost USD  --fail-on-unknown-cost  --max-error-rate X
+      --max-cost-increase PCT  --max-monthly-cost USD  --fail-on-unknown-cost  --no-fail-on-unknown-cost
+      --max-error-rate X
       --fail-on any|quality|cost|errors|prompt-first|never
   The prompt-first rule (overrides the config's gates:):
       --prompt-first MODE      enforce (a violation fails), warn (shown, never fails) or off (default enforce)

@@ -94,6 +94,49 @@ describe("compareRuns: paired statistics (golden, checked by hand)", () => {
     expect(p.withinNoise).toBe(true);
   });
 
+  it("asks a clustered suite that is too small for more clusters, with the t quantiles of their count", () => {
+    // 12 cases in 4 clusters of 3; base all pass, head fails c2 (cluster a) and c9, c10 (cluster d).
+    const clusters = ["a", "a", "a", "b", "b", "b", "c", "c", "c", "d", "d", "d"];
+    const base = run(
+      scored(
+        Array.from({ length: 12 }, () => 1),
+        (i) => ({ cluster: clusters[i]! }),
+      ),
+    );
+    const headScores = [1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0, 1];
+    const head = run(scored(headScores, (i) => ({ cluster: clusters[i]! })));
+    const comparison = compareRuns(base, head, { maxScoreDrop: 0.1 });
+    const p = only(comparison).paired!;
+    // By hand: differences mean −0.25; cluster sums of deviations a −0.25, b +0.75, c +0.75, d −1.25, squares
+    // sum 2.75; SE² = 2.75 × 4/3 / 12² = 11/432, df 3. SciPy: t.cdf(−0.25/SE, 3) = 0.10758497128477501.
+    const se = Math.sqrt(11 / 432);
+    expect(p.stdErr).toBeCloseTo(se, 12);
+    expect([p.clustered, p.clusters, p.df]).toEqual([true, 4, 3]);
+    expect(p.pValueDrop).toBeCloseTo(0.10758497128477501, 10);
+    // MDE = (t.ppf(0.95, 3) + t.ppf(0.8, 3)) × SE = 0.5316649771545809 > 0.1: inconclusive.
+    expect(p.minDetectableDrop).toBeCloseTo((2.3533634348018233 + 0.9784723123633042) * se, 10);
+    expect(p.minDetectableDrop).toBeCloseTo(0.5316649771545809, 10);
+    // With C' clusters like these, SE × √(4 / C') on C' − 1 df (SciPy quantiles): C' = 64 detects
+    // (1.6694022217068127 + 0.8473639122756461) × SE × √(4/64) = 0.1004 > 0.1, C' = 65 detects
+    // (1.6690130250240895 + 0.8472736087250392) × SE × √(4/65) = 0.0996: 61 more clusters of 3, 183 cases.
+    // (Scaling the cases with t held at df 3, as for independent cases, would say 328.)
+    expect((1.6694022217068127 + 0.8473639122756461) * se * Math.sqrt(4 / 64)).toBeGreaterThan(0.1);
+    expect((1.6690130250240895 + 0.8472736087250392) * se * Math.sqrt(4 / 65)).toBeLessThan(0.1);
+    expect(p.extraCasesNeeded).toBe(183);
+    expect(p.extraClustersNeeded).toBe(61);
+    expect(comparison.verdict.gates.quality.status).toBe("inconclusive");
+    expect(comparison.verdict.gates.quality.reasons[0]).toBe(
+      "qa / p1: 100.0% → 75.0% on 12 paired case(s), -25.0 points (95% CI -75.8 to +25.8); the drop is within noise; with 12 paired case(s) in 4 clusters the suite detects only drops of 53.2 points or more (80% power), not 10.0: about 183 more case(s) in 61 more cluster(s) of about 3 case(s) would make this check meaningful",
+    );
+    // Unclustered, the same scores say nothing about clusters.
+    const flat = only(
+      compareRuns(run(scored(Array.from({ length: 12 }, () => 1))), run(scored(headScores)), {
+        maxScoreDrop: 0.1,
+      }),
+    ).paired!;
+    expect([flat.clustered, flat.extraClustersNeeded]).toEqual([false, null]);
+  });
+
   it("passes an unchanged suite large enough to resolve the allowed drop, and says what it detects", () => {
     const ones = Array.from({ length: 100 }, () => 1);
     const comparison = compareRuns(run(scored(ones)), run(scored(ones)));
@@ -477,6 +520,54 @@ describe("compareRuns: cost and errors gates", () => {
     const c = only(compareRuns(run(cases, { latencyMs: 800 }), run(cases, { latencyMs: 1000 })));
     expect(c.latency).toEqual({ p50ChangePct: 25, p95ChangePct: 25, p50DeltaMs: 200, p95DeltaMs: 200 });
   });
+
+  it("tells p50 from p95 on a skewed latency distribution (linear interpolation between closest ranks)", () => {
+    // Given out of order; head also has a cached answer, whose latency is not a call's and does not count.
+    const baseMs = [2000, 130, 100, 250, 160, 400, 120, 210, 150, 200];
+    const headMs = [170, 5000, 90, 300, 150, 100, 900, 180, 140, 260];
+    const timed = (ms: number[]) => ms.map((latencyMs, i) => ({ id: `c${i}`, latencyMs }));
+    const head = run([...timed(headMs), { id: "hit", latencyMs: 99_999, cached: true }]);
+    const c = only(compareRuns(run([...timed(baseMs), { id: "hit", latencyMs: 1 }]), head));
+    // By hand (and numpy.percentile, whose default is this definition): position (n − 1) × q in the sorted
+    // list. Base also counts its uncached "hit" (1 ms), so n = 11: p50 at 5 → 160; p95 at 9.5 → 400 + 0.5 ×
+    // 1600 = 1200. Head, n = 10: p50 at 4.5 → (170 + 180) / 2 = 175; p95 at 8.55 → 900 + 0.55 × 4100 = 3155.
+    expect(c.base!.latencyP50Ms).toBe(160);
+    expect(c.base!.latencyP95Ms).toBeCloseTo(1200, 9);
+    expect(c.head!.latencyP50Ms).toBe(175);
+    expect(c.head!.latencyP95Ms).toBeCloseTo(3155, 9);
+    expect(c.latency.p50DeltaMs).toBe(15);
+    expect(c.latency.p95DeltaMs).toBeCloseTo(1955, 9);
+    expect(c.latency.p50ChangePct).toBeCloseTo(9.375, 9);
+    expect(c.latency.p95ChangePct).toBeCloseTo(162.91666666666666, 9);
+  });
+
+  it("makes an unknown price on base 'unknown' too, failing only with failOnUnknownCost", () => {
+    const comparison = compareRuns(withCost(null, 10_000), withCost(0.002, 10_000));
+    const c = only(comparison);
+    expect(c.base!.costKnown).toBe(false);
+    expect(c.cost.perCallChangePct).toBeNull();
+    expect(c.cost.monthlyBaseUsd).toBeNull();
+    expect(c.cost.monthlyHeadUsd).toBeCloseTo(20, 10);
+    expect(c.cost.monthlyDeltaUsd).toBeNull();
+    expect(c.gates.cost).toBe("unknown");
+    expect(comparison.verdict.gates.cost).toMatchObject({
+      status: "unknown",
+      reasons: ["qa / p1: cost change unknown: no price is known for base's test-model"],
+    });
+    expect(comparison.verdict.status).toBe("unknown");
+    expect(comparison.verdict.failed).toBe(false);
+    const strict = compareRuns(withCost(null, 10_000), withCost(0.002, 10_000), { failOnUnknownCost: true });
+    expect(strict.verdict.gates.cost).toMatchObject({
+      status: "fail",
+      reasons: [
+        "qa / p1: cost change unknown: no price is known for base's test-model, and an unknown cost fails the check",
+      ],
+    });
+    expect(strict.verdict.failed).toBe(true);
+    // --fail-on quality leaves the failing cost gate out of the verdict.
+    const qualityOnly = { failOnUnknownCost: true, failOn: "quality" } as const;
+    expect(compareRuns(withCost(null), withCost(0.002), qualityOnly).verdict.failed).toBe(false);
+  });
 });
 
 describe("compareRuns: incompatible inputs", () => {
@@ -505,6 +596,42 @@ describe("compareRuns: incompatible inputs", () => {
     );
     const changed = { ...ok, config: { ...ok.config, hash: "ffffffffffff" } };
     expect(compareRuns(ok, changed).warnings).toEqual([]);
+  });
+
+  it("warns, with exact wording, about another config file, another promptfirst version and another repeat", () => {
+    const base = buildRunResult({
+      configFile: "promptfirst.yaml",
+      toolVersion: "0.1.0",
+      suites: [
+        { name: "qa", repeat: 1, candidates: [{ name: "p", cases: scored([1, 1]) }] },
+        { name: "steady", repeat: 2, candidates: [{ name: "p", cases: scored([1]) }] },
+      ],
+    });
+    const head = buildRunResult({
+      configFile: "evals/promptfirst.yaml",
+      toolVersion: "0.2.0",
+      suites: [
+        { name: "qa", repeat: 3, candidates: [{ name: "p", cases: scored([1, 1]) }] },
+        { name: "steady", repeat: 2, candidates: [{ name: "p", cases: scored([1]) }] },
+      ],
+    });
+    const comparison = compareRuns(base, head, {}, { now: NOW });
+    expect(comparison.warnings).toEqual([
+      "base was evaluated with promptfirst.yaml and head with evals/promptfirst.yaml",
+      "base was evaluated by promptfirst 0.1.0 and head by 0.2.0: scorers may differ",
+      'suite "qa": base ran 1 sample(s) per case and head 3: their noise differs',
+    ]);
+    expect(comparison.suites.map((s) => [s.name, s.repeat])).toEqual([
+      ["qa", { base: 1, head: 3 }],
+      ["steady", { base: 2, head: 2 }],
+    ]);
+    // The same runs read the other way round, and runs that agree, warn accordingly.
+    expect(compareRuns(head, base).warnings).toEqual([
+      "base was evaluated with evals/promptfirst.yaml and head with promptfirst.yaml",
+      "base was evaluated by promptfirst 0.2.0 and head by 0.1.0: scorers may differ",
+      'suite "qa": base ran 3 sample(s) per case and head 1: their noise differs',
+    ]);
+    expect(compareRuns(base, base).warnings).toEqual([]);
   });
 
   it("rejects thresholds out of range with the value received", () => {

@@ -1,6 +1,6 @@
 import { PromptfirstError } from "../errors.ts";
 import type { CandidateResult, CaseResult, RunResult, SampleResult, SuiteResult } from "../result/schema.ts";
-import { computeExtraCasesNeeded, computePairedDifference } from "../stats/paired.ts";
+import { computeExtraSampleNeeded, computePairedDifference } from "../stats/paired.ts";
 import {
   buildGate,
   computeCostFindings,
@@ -449,12 +449,13 @@ function computePairedStats(
     withinNoise: false,
     clustered: false,
     clusters: null,
-    extraCasesNeeded: computeExtraCasesNeeded(
+    extraCasesNeeded: computeExtraSampleNeeded(
       { n, stdErr: null, df: null },
       thresholds.maxScoreDrop,
       thresholds.confidence,
       thresholds.power,
-    ),
+    ).cases,
+    extraClustersNeeded: null,
     excluded,
   };
   if (n === 0) return empty;
@@ -469,6 +470,10 @@ function computePairedStats(
     },
   );
   const alpha = 1 - thresholds.confidence;
+  const extra =
+    d.minDetectableDrop !== null && d.minDetectableDrop <= thresholds.maxScoreDrop
+      ? { cases: 0, clusters: d.clustered ? 0 : null }
+      : computeExtraSampleNeeded(d, thresholds.maxScoreDrop, thresholds.confidence, thresholds.power);
   const significant = d.pValue !== null && d.pValue < alpha;
   const significantDrop = d.pValueDrop !== null && d.pValueDrop < alpha && d.meanDiff < 0;
   return {
@@ -488,9 +493,7 @@ function computePairedStats(
     withinNoise: d.meanDiff < 0 && !significantDrop,
     clustered: d.clustered,
     clusters: d.clusters,
-    extraCasesNeeded:
-      d.minDetectableDrop !== null && d.minDetectableDrop <= thresholds.maxScoreDrop
-        ? 0
-        : computeExtraCasesNeeded(d, thresholds.maxScoreDrop, thresholds.confidence, thresholds.power),
+    extraCasesNeeded: extra.cases,
+    extraClustersNeeded: extra.clusters,
   };
 }

@@ -233,10 +233,10 @@ function computeDropFinding(
     const detect =
       mde === null
         ? `a single paired case cannot measure noise`
-        : `with ${paired.n} paired case(s) the suite detects only drops of ${formatPointsAbs(mde)} points or more (80% power), not ${allowed}`;
+        : `with ${paired.n} paired case(s)${paired.clustered && paired.clusters !== null ? ` in ${paired.clusters} clusters` : ""} the suite detects only drops of ${formatPointsAbs(mde)} points or more (80% power), not ${allowed}`;
     return finding(
       "inconclusive",
-      `${change}${noise}; ${detect}: about ${paired.extraCasesNeeded} more case(s) would make this check meaningful`,
+      `${change}${noise}; ${detect}: about ${paired.extraCasesNeeded} more case(s)${formatExtraClusters(paired)} would make this check meaningful`,
     );
   }
   if (paired.significantDrop && drop > 0) {
@@ -246,6 +246,17 @@ function computeDropFinding(
     );
   }
   return finding("pass", `${change}${noise} (drops of ${formatPointsAbs(mde)} points or more are detected)`);
+}
+
+/**
+ * For a clustered suite, the more clusters its extra cases must come in (more cases in the clusters it has would
+ * barely help): ` in 44 more cluster(s) of about 3 case(s)`; empty otherwise.
+ */
+function formatExtraClusters(paired: NonNullable<CandidateComparison["paired"]>): string {
+  if (!paired.clustered || paired.clusters === null || !paired.extraClustersNeeded) return "";
+  const size = paired.n / paired.clusters;
+  const shown = Number.isInteger(size) ? String(size) : size.toFixed(1);
+  return ` in ${paired.extraClustersNeeded} more cluster(s) of about ${shown} case(s)`;
 }
 
 /**

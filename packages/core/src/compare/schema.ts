@@ -147,6 +147,12 @@ export const pairedStatsSchema = z.object({
   clusters: z.number().int().nullable(),
   /** More cases needed for the minimum detectable drop to reach `maxScoreDrop` (0 when it does). */
   extraCasesNeeded: z.number().int().min(0),
+  /**
+   * When clustered: the more clusters (of the suite's average cluster size) those cases come in, since a
+   * clustered suite needs more clusters, not more cases in the ones it has; null when not clustered (and in
+   * comparisons written before this field).
+   */
+  extraClustersNeeded: z.number().int().min(0).nullable().default(null),
   /** Cases on both sides left out: changed vars/expected, or not scored on one side. */
   excluded: z.object({ changed: z.number().int().min(0), unscored: z.number().int().min(0) }),
 });

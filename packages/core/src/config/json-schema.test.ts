@@ -114,6 +114,8 @@ models:
     shutdownDate: 2027-01-14
 gates:
   maxScoreDrop: 0.05
+  minPassRate: 0.8
+  failOnUnknownCost: true
   promptFirst: warn
 cache:
   enabled: false
@@ -191,6 +193,9 @@ describe("the JSON Schema and configSchema agree", () => {
     ["a threshold above 1", mistake("threshold: 0.8", "threshold: 8")],
     ["no suites", `${GOOD.slice(0, GOOD.indexOf("suites:"))}suites: {}\n`],
     ["a shutdown date that is not a date", mistake("shutdownDate: 2027-01-14", "shutdownDate: soon")],
+    ["a minimum pass rate above 1", mistake("minPassRate: 0.8", "minPassRate: 80")],
+    ["failOnUnknownCost as text", mistake("failOnUnknownCost: true", 'failOnUnknownCost: "yes"')],
+    ["a snake_case gate key", mistake("minPassRate: 0.8", "min_pass_rate: 0.8")],
   ])("both reject %s", (_name, text) => {
     const validate = compileSchema();
     expect(validate(parse(text))).toBe(false);

@@ -246,6 +246,11 @@ export const suiteConfigSchema = z
 export const gatesConfigSchema = z
   .strictObject({
     minScore: fraction.optional().describe("Fail when a candidate's mean score is below this"),
+    minPassRate: fraction
+      .optional()
+      .describe(
+        "Fail when a case passes in fewer than this share of its samples, e.g. 0.8 (useful with repeat > 1)",
+      ),
     maxScoreDrop: fraction
       .optional()
       .describe(`Fail on a significant score drop bigger than this (default: ${DEFAULTS.maxScoreDrop})`),
@@ -261,6 +266,10 @@ export const gatesConfigSchema = z
       .min(0)
       .optional()
       .describe("Fail when the projected monthly cost in USD exceeds this"),
+    failOnUnknownCost: z
+      .boolean()
+      .optional()
+      .describe('Fail the cost gate when a price is unknown (default: false, the gate is then "unknown")'),
     maxErrorRate: fraction
       .optional()
       .describe(`Fail when more than this fraction of calls error (default: ${DEFAULTS.maxErrorRate})`),

@@ -14,6 +14,7 @@ import {
   type LoadedConfig,
   PromptfirstError,
   parseConfig,
+  readGatesThresholds,
   RUN_RESULT_SCHEMA_VERSION,
   type RunResult,
   type RunResultPart,
@@ -41,22 +42,7 @@ const loadTrainingCheck = () => import("./check-training-file.ts");
 
 /** The gate thresholds a config sets under `gates:`, as comparison thresholds. */
 export function readConfigThresholds(gates: GatesConfig | undefined): Partial<Thresholds> {
-  const out: Partial<Thresholds> = {};
-  if (!gates) return out;
-  for (const key of [
-    "minScore",
-    "maxScoreDrop",
-    "maxCostIncrease",
-    "maxMonthlyCost",
-    "maxErrorRate",
-    "confidence",
-    "minFineTuneGain",
-  ] as const) {
-    const value = gates[key];
-    if (value !== undefined) out[key] = value;
-  }
-  if (gates.promptFirst !== undefined) out.promptFirst = gates.promptFirst;
-  return out;
+  return readGatesThresholds(gates);
 }
 
 /** One training file the touched suites use, with the fine-tune candidate that names it first. */

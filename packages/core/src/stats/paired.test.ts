@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { computeExtraCasesNeeded, computeMinDetectableDrop, computePairedDifference } from "./paired.ts";
+import {
+  computeExtraCasesNeeded,
+  computeExtraSampleNeeded,
+  computeMinDetectableDrop,
+  computePairedDifference,
+} from "./paired.ts";
 
 describe("computePairedDifference", () => {
   it("has no interval or p-value with a single pair", () => {
@@ -54,5 +59,72 @@ describe("computeExtraCasesNeeded", () => {
     // No variance to scale (one pair): ln 0.2 / ln 0.98 → 80 cases.
     expect(computeExtraCasesNeeded({ n: 1, stdErr: null, df: null }, 0.02, 0.95)).toBe(79);
     expect(computeExtraCasesNeeded({ n: 0, stdErr: null, df: null }, 0.02, 0.95)).toBe(80);
+  });
+});
+
+describe("computeExtraSampleNeeded for clustered suites: more clusters of the average size", () => {
+  // Golden values from an independent brute-force search in Python (SciPy 1.17): the smallest C' with
+  // (t.ppf(0.95, C'−1) + t.ppf(0.8, C'−1)) × SE × √(C / C') ≤ maxScoreDrop and C' × m ≥ ln 0.2 / ln(1 − drop).
+  it("needs 61 more clusters of 3 (183 cases) for 12 cases in 4 clusters, SE 0.08, drop 0.05", () => {
+    const size = { n: 12, stdErr: 0.08, df: 3, clusters: 4 };
+    expect(computeExtraSampleNeeded(size, 0.05, 0.95)).toEqual({ cases: 183, clusters: 61 });
+    expect(computeExtraCasesNeeded(size, 0.05, 0.95)).toBe(183);
+    // The edge, by hand from SciPy's quantiles: at C' = 65 (df 64) the MDE is just below 5 points, at 64 above.
+    const at = (clusters: number, t95: number, t80: number) => (t95 + t80) * 0.08 * Math.sqrt(4 / clusters);
+    expect(at(65, 1.6690130250240895, 0.8472736087250392)).toBeCloseTo(0.049937111162791356, 12);
+    expect(at(64, 1.6694022217068127, 0.8473639122756461)).toBeCloseTo(0.05033532267964918, 12);
+    // Holding t at df 3 and scaling the cases, as for independent cases, would ask for 330 more.
+  });
+
+  it("rounds up the cases of clusters of a fractional average size (10 cases in 4 clusters)", () => {
+    // Same search as above (C' = 65), now of clusters of 2.5 cases: 61 × 2.5 = 152.5 → 153 cases.
+    expect(computeExtraSampleNeeded({ n: 10, stdErr: 0.08, df: 3, clusters: 4 }, 0.05, 0.95)).toEqual({
+      cases: 153,
+      clusters: 61,
+    });
+  });
+
+  it("asks for whole clusters for the resolution part too (51 cases in 17 clusters, nothing changed)", () => {
+    // ln 0.2 / ln 0.98 = 79.66 cases = 26.55 clusters of 3 → 27 clusters: 10 more, 30 cases (not 80 − 51 = 29).
+    expect(computeExtraSampleNeeded({ n: 51, stdErr: 0, df: 16, clusters: 17 }, 0.02, 0.95)).toEqual({
+      cases: 30,
+      clusters: 10,
+    });
+    expect(computeExtraSampleNeeded({ n: 51, stdErr: 0, df: 50 }, 0.02, 0.95)).toEqual({
+      cases: 29,
+      clusters: null,
+    });
+  });
+
+  it("lands exactly where the gate's minimum detectable drop reaches the allowed drop", () => {
+    for (const [n, clusters, stdErr, drop] of [
+      [12, 4, 0.08, 0.05],
+      [30, 3, 0.2, 0.1],
+      [40, 8, 0.05, 0.02],
+      [9, 2, 0.3, 0.05],
+      [100, 25, 0.03, 0.02],
+    ] as const) {
+      const extra = computeExtraSampleNeeded({ n, stdErr, df: clusters - 1, clusters }, drop, 0.95);
+      const mdeWith = (more: number) => {
+        const count = clusters + more;
+        return computeMinDetectableDrop({
+          n: (n / clusters) * count,
+          stdErr: stdErr * Math.sqrt(clusters / count),
+          df: count - 1,
+          confidence: 0.95,
+        });
+      };
+      expect(extra.clusters).not.toBeNull();
+      expect(mdeWith(extra.clusters!)).toBeLessThanOrEqual(drop + 1e-12);
+      if (extra.clusters! > 0) expect(mdeWith(extra.clusters! - 1)).toBeGreaterThan(drop);
+      expect(extra.cases).toBe(Math.ceil(extra.clusters! * (n / clusters) - 1e-9));
+    }
+  });
+
+  it("needs nothing more when the suite already detects the allowed drop", () => {
+    expect(computeExtraSampleNeeded({ n: 400, stdErr: 0.001, df: 39, clusters: 40 }, 0.05, 0.95)).toEqual({
+      cases: 0,
+      clusters: 0,
+    });
   });
 });

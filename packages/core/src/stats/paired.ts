@@ -143,22 +143,71 @@ function computeResolutionDrop(n: number, power: number): number {
   return n < 1 ? 1 : 1 - (1 - power) ** (1 / n);
 }
 
+/** What a paired comparison's size is, for computeExtraSampleNeeded. */
+export type SampleSize = Pick<PairedDifference, "n" | "stdErr" | "df"> & {
+  /** Number of clusters, when the standard error is cluster-robust (computePairedDifference's `clusters`). */
+  clusters?: number | null;
+};
+
+/** How much more a suite needs: cases, and for a clustered suite the clusters they come in. */
+export interface ExtraSampleNeeded {
+  /** More cases (0 when the suite already detects the allowed drop). */
+  cases: number;
+  /** More clusters of the suite's average cluster size, when clustered; null otherwise. */
+  clusters: number | null;
+}
+
+/** Slack for floating-point noise when comparing a detectable drop with the allowed one (as the gate does). */
+const DRIFT = 1e-12;
+
 /**
- * How many more cases (like the ones the suite has) would bring its minimum detectable drop down to
- * `maxScoreDrop`; 0 when it is there already. The standard error shrinks as 1/√n, so the variance part needs
- * n × (MDE / maxScoreDrop)² cases in all; the resolution part needs ln(1 − power) / ln(1 − maxScoreDrop). The
- * t quantiles are held at their current degrees of freedom, which slightly overstates the need for tiny suites.
+ * How many more cases (like the ones the suite has) would bring its minimum detectable drop (MDE, see
+ * computeMinDetectableDrop) down to `maxScoreDrop`; 0 when it is there already.
+ *
+ * Independent cases (no clusters): the standard error shrinks as 1/√n, so the variance part needs
+ * n × (MDE / maxScoreDrop)² cases in all; the resolution part needs ln(1 − power) / ln(1 − maxScoreDrop). The t
+ * quantiles are held at the current n − 1 degrees of freedom, which slightly overstates the need for tiny suites.
  * With fewer than two pairs there is no variance to scale: the resolution part (and at least two cases) decides.
+ *
+ * Clustered cases (C ≥ 2 clusters, n cases, m = n / C on average): what a clustered suite lacks is clusters, so
+ * the answer is a whole number of more clusters of m cases each. The cluster-robust SE estimates σ_T / (m √C),
+ * with σ_T the spread of a cluster's total (Miller 2024, eq. 4, whose C/(C − 1) factor makes it unbiased), so
+ * with C' clusters like these it is SE × √(C / C'), on C' − 1 degrees of freedom. The need is the smallest C' ≥ C
+ * with (t_{1−α, C'−1} + t_{power, C'−1}) × SE × √(C / C') ≤ maxScoreDrop, and with C' × m ≥ ln(1 − power) /
+ * ln(1 − maxScoreDrop) cases for the resolution part; the extra cases are (C' − C) × m, rounded up. The t
+ * quantiles follow C': with few clusters they are far above their large-sample values, and holding them at
+ * C − 1 degrees of freedom would overstate the need about 1.8-fold with 4 clusters and 9-fold with 2. For
+ * confidence and power of at least 0.5 the variance part falls as C' grows, so the smallest C' is found by
+ * doubling, then bisection.
  */
-export function computeExtraCasesNeeded(
-  paired: Pick<PairedDifference, "n" | "stdErr" | "df">,
+export function computeExtraSampleNeeded(
+  paired: SampleSize,
   maxScoreDrop: number,
   confidence: number,
   power = DEFAULT_POWER,
-): number {
+): ExtraSampleNeeded {
   const { n } = paired;
-  if (maxScoreDrop <= 0) return 0;
+  const clusters = paired.clusters ?? null;
+  const clustered = clusters !== null && clusters >= 2 && paired.stdErr !== null && paired.df !== null;
+  if (maxScoreDrop <= 0) return { cases: 0, clusters: clustered ? 0 : null };
   const resolutionNeed = maxScoreDrop >= 1 ? 1 : Math.log(1 - power) / Math.log(1 - maxScoreDrop);
+  if (clustered) {
+    const size = n / clusters;
+    const stdErr = paired.stdErr!;
+    const detectable = (count: number): number =>
+      computeVarianceDetectableDrop({
+        n: count * size,
+        stdErr: stdErr * Math.sqrt(clusters / count),
+        df: count - 1,
+        confidence,
+        power,
+      });
+    const varianceNeed = findSmallestCount(clusters, (count) => detectable(count) <= maxScoreDrop + DRIFT);
+    const resolutionClusters = Math.ceil(resolutionNeed / size - 1e-9);
+    const extraClusters = Math.max(0, varianceNeed - clusters, resolutionClusters - clusters);
+    const cases = extraClusters === 0 ? 0 : Math.ceil(extraClusters * size - 1e-9);
+    return { cases, clusters: extraClusters };
+  }
   let varianceNeed = 2;
   if (paired.stdErr !== null && paired.df !== null) {
     const mde = computeVarianceDetectableDrop({ n, stdErr: paired.stdErr, df: paired.df, confidence, power });
@@ -166,5 +215,42 @@ export function computeExtraCasesNeeded(
   }
   // Guard against floating-point noise turning an exact whole number into the next one.
   const needed = Math.ceil(Math.max(resolutionNeed, varianceNeed) - 1e-9);
-  return Math.max(0, needed - n);
+  return { cases: Math.max(0, needed - n), clusters: null };
+}
+
+/**
+ * The number of more cases computeExtraSampleNeeded finds (for a clustered suite: the cases of the more
+ * clusters it needs, rounded up).
+ */
+export function computeExtraCasesNeeded(
+  paired: SampleSize,
+  maxScoreDrop: number,
+  confidence: number,
+  power = DEFAULT_POWER,
+): number {
+  return computeExtraSampleNeeded(paired, maxScoreDrop, confidence, power).cases;
+}
+
+/** The largest count bisection searches: far beyond any eval suite, it bounds the search. */
+const MAX_COUNT = 2 ** 40;
+
+/**
+ * The smallest whole count ≥ `from` for which `enough` holds, for a predicate that holds from some count on
+ * (doubling finds an upper bound, bisection the edge); MAX_COUNT when none up to it does.
+ */
+function findSmallestCount(from: number, enough: (count: number) => boolean): number {
+  if (enough(from)) return from;
+  let low = from;
+  let high = Math.max(from * 2, from + 1);
+  while (!enough(high)) {
+    if (high >= MAX_COUNT) return MAX_COUNT;
+    low = high;
+    high = Math.min(high * 2, MAX_COUNT);
+  }
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (enough(middle)) high = middle;
+    else low = middle;
+  }
+  return high;
 }
