@@ -48,7 +48,9 @@ function caseLimits(options: Omit<RenderCommentOptions, "key">): CaseLimits {
 
 /**
  * The pull-request comment for a comparison (pure). Top line: the verdicts (quality, cost, prompt first; errors
- * when it did not pass), each with a mark that only a pass makes green; then whether the check fails and why;
+ * when it did not pass), each with a mark that only a pass makes green, and what changed in a few words; then
+ * whether the check fails, what changed in detail (models base → head, candidates, suites, cases, training
+ * data, config hash), and the reasons, each finding shown once;
  * a table per suite (base → head score, the change with its interval and whether it is within noise, cost per
  * 1k calls with its change, monthly projection, p95 latency, errors, status); regressions and improvements with
  * inputs, both outputs and the scorers' reasons in `<details>`; the prompt-first findings and the training data;
@@ -56,7 +58,8 @@ function caseLimits(options: Omit<RenderCommentOptions, "key">): CaseLimits {
  *
  * Model outputs and names from the pull request are untrusted: escaped, fenced, trimmed, and mentions
  * neutralised. The body never exceeds `maxChars`: detail is dropped in stages (every case → regressions →
- * summary), then cut on line boundaries, and a note says what was dropped and where the full report is.
+ * summary), then cut on line boundaries, and a note says exactly what was dropped (the details, the sections cut
+ * short or left out) and where the full report is.
  */
 export function renderComment(comparison: Comparison, options: RenderCommentOptions): string {
   const maxChars = options.maxChars ?? MAX_COMMENT_CHARS;

@@ -1,3 +1,4 @@
+export { type ChangeItem, type ChangeSegment, type ChangeSummary, collectChanges } from "./changes.ts";
 export {
   DEFAULT_COMMENT_CASES_PER_LIST,
   MIN_COMMENT_CHARS,

@@ -1,19 +1,19 @@
 /**
- * Comparisons for the report's tests and golden files, built with core's builders and compareRuns (the same
- * code `promptfirst compare` runs), plus hand-written prompt-first reports and DataReports where the scenario
- * needs them. Every fixture is validated against the Comparison schema.
+ * Comparisons for the report's tests and golden files, built with core's builders, compareRuns and its
+ * prompt-first rule (evaluatePromptFirst, applyPromptFirst): the same code `promptfirst compare` runs, so every
+ * figure a golden file shows comes from one computation. Only the DataReports (the output of `check-data`) are
+ * written by hand, consistent with themselves. Every fixture is validated against the Comparison schema.
  */
 import {
-  buildGate,
+  applyPromptFirst,
   buildRunResult,
+  type CandidateResult,
   type CandidateSpec,
   type CaseSpec,
   type Comparison,
   compareRuns,
   comparisonSchema,
-  computeVerdict,
-  type Gate,
-  type GateFinding,
+  evaluatePromptFirst,
   type RunResult,
   type RunSpec,
 } from "@promptfirst/core";
@@ -21,8 +21,12 @@ import {
 /** The fixed clock of every fixture. */
 export const FIXTURE_NOW = new Date("2026-11-25T12:00:00.000Z");
 
-type PromptFirstReport = NonNullable<Comparison["promptFirst"]>;
 type DataReport = NonNullable<Comparison["dataReports"]>[number];
+type FineTuneSettings = NonNullable<CandidateResult["fineTune"]>;
+
+/** The config hashes of base and head: the change edits the config or a file it references. */
+export const BASE_CONFIG_HASH = "9f1c2e7a4b3d";
+export const HEAD_CONFIG_HASH = "c47e0d2a9b15";
 
 const QUESTIONS = [
   "How do I reset my password?",
@@ -53,8 +57,34 @@ export function makeCases(n: number, spec: (i: number) => Partial<CaseSpec> = ()
   }));
 }
 
-function run(spec: RunSpec, ref: string, sha: string): RunResult {
-  return buildRunResult({ ...spec, git: { ref, sha }, configHash: "9f1c2e7a4b3d" });
+function run(
+  spec: RunSpec,
+  ref: string,
+  sha: string,
+  configHash: string,
+  fineTunes: Readonly<Record<string, FineTuneSettings>> = {},
+): RunResult {
+  const result = buildRunResult({ ...spec, git: { ref, sha }, configHash });
+  // A fine-tune's settings (`fineTune:` in the config), which the builders do not take.
+  for (const suite of Object.values(result.suites)) {
+    for (const candidate of Object.values(suite.candidates)) {
+      const settings = fineTunes[candidate.name];
+      if (settings) candidate.fineTune = { ...settings };
+    }
+  }
+  return result;
+}
+
+function runBase(spec: RunSpec, fineTunes?: Readonly<Record<string, FineTuneSettings>>): RunResult {
+  return run(spec, "main", "1a2b3c4d5e6f", BASE_CONFIG_HASH, fineTunes);
+}
+
+function runHead(
+  spec: RunSpec,
+  ref: string,
+  fineTunes?: Readonly<Record<string, FineTuneSettings>>,
+): RunResult {
+  return run(spec, ref, "5d6e7f8a9b0c", HEAD_CONFIG_HASH, fineTunes);
 }
 
 /** Base and head runs and their comparison. */
@@ -64,81 +94,52 @@ export interface Scenario {
   comparison: Comparison;
 }
 
-function compare(
-  base: RunResult,
-  head: RunResult,
-  thresholds: Parameters<typeof compareRuns>[2] = {},
-): Comparison {
-  return compareRuns(base, head, thresholds, {
-    toolVersion: "0.1.0",
-    now: () => FIXTURE_NOW,
-    baseFile: ".promptfirst/base.json",
-    headFile: ".promptfirst/head.json",
-  });
+/** What the prompt-first rule reads besides the runs. */
+interface RuleInputs {
+  dataReports?: DataReport[];
+  /** Training files the change touches. */
+  changedTrainingFiles?: string[];
 }
 
-/** Add a prompt-first report and its gate, and recompute the verdict (as the rule does). */
-export function withPromptFirst(
-  comparison: Comparison,
-  report: PromptFirstReport,
-  findings: GateFinding[],
-): Comparison {
-  const gate: Gate = buildGate(findings);
-  const gates = { ...comparison.verdict.gates, promptFirst: gate };
-  const out: Comparison = {
-    ...comparison,
-    thresholds: {
-      ...comparison.thresholds,
-      promptFirst: report.mode,
-      minFineTuneGain: report.minFineTuneGain,
-    },
-    promptFirst: report,
-    verdict: computeVerdict(gates, comparison.verdict.failOn),
-  };
-  return comparisonSchema.parse(out) as Comparison;
-}
-
-function notApplicable(comparison: Comparison): Comparison {
-  const suites = comparison.suites.map((s) => ({
-    suite: s.name,
-    status: "not applicable" as const,
-    target: s.target ?? null,
-    volume: s.volume ?? null,
-    reasons: ["no fine-tune candidate and no training data in this suite"],
-    findings: [],
-    recommendation: { kind: "none" as const, text: "No fine-tune is involved: nothing to decide." },
-    bestPrompt: null,
-    fineTunes: [],
-    clusters: [],
-    lifecycle: [],
-    data: [],
-  }));
-  return withPromptFirst(
-    comparison,
+/**
+ * Compare two runs and apply core's prompt-first rule (enforce, fail on any gate), as `promptfirst compare`
+ * does; the result is checked against the Comparison schema.
+ */
+function compareWithRule(base: RunResult, head: RunResult, inputs: RuleInputs = {}): Scenario {
+  const compared = compareRuns(
+    base,
+    head,
+    {},
     {
-      mode: "enforce",
-      minFineTuneGain: 0.05,
-      maxScoreDrop: 0.02,
-      confidence: 0.95,
-      today: "2026-11-25",
-      status: "not applicable",
-      summary: suites.map((s) => `${s.suite}: prompt`).join(" · "),
-      suites,
+      toolVersion: "0.1.0",
+      now: () => FIXTURE_NOW,
+      baseFile: ".promptfirst/base.json",
+      headFile: ".promptfirst/head.json",
     },
-    suites.map((s) => ({
-      suite: s.suite,
-      status: "not applicable",
-      message: `${s.suite}: no fine-tune candidate and no training data: the rule does not apply`,
-    })),
   );
+  const dataReports = inputs.dataReports ?? [];
+  const report = evaluatePromptFirst({
+    head,
+    base,
+    comparison: compared,
+    dataReports,
+    changedTrainingFiles: inputs.changedTrainingFiles ?? [],
+    mode: "enforce",
+    minFineTuneGain: 0.05,
+    maxScoreDrop: compared.thresholds.maxScoreDrop,
+    confidence: compared.thresholds.confidence,
+    today: FIXTURE_NOW,
+  });
+  const comparison = applyPromptFirst(compared, report, dataReports, "enforce", compared.verdict.failOn);
+  return { base, head, comparison: comparisonSchema.parse(comparison) as Comparison };
 }
 
 const SUPPORT_BASE: CandidateSpec[] = [
-  { name: "prompt-v3", model: "gpt-4o-mini", costPerCallUsd: 0.0004, latencyMs: 900 },
-  { name: "prompt-v3-mini", model: "gpt-4.1-nano", costPerCallUsd: 0.0001, latencyMs: 600 },
+  { name: "prompt-v3", model: "gpt-5.4-mini", costPerCallUsd: 0.0004, latencyMs: 900 },
+  { name: "prompt-v3-mini", model: "gpt-5.4-nano", costPerCallUsd: 0.0001, latencyMs: 600 },
 ];
 
-/** Everything holds: same scores, same cost. */
+/** Everything holds: same scores, same cost (the change rewords a prompt). */
 export function makePassScenario(): Scenario {
   const cases = makeCases(120, (i) => ({ score: i % 10 === 0 ? 0 : 1 }));
   const spec = (cands: CandidateSpec[]): RunSpec => ({
@@ -146,9 +147,7 @@ export function makePassScenario(): Scenario {
       { name: "support", target: 0.85, volume: 50_000, candidates: cands.map((c) => ({ ...c, cases })) },
     ],
   });
-  const base = run(spec(SUPPORT_BASE), "main", "1a2b3c4d5e6f");
-  const head = run(spec(SUPPORT_BASE), "feature/tone", "5d6e7f8a9b0c");
-  return { base, head, comparison: notApplicable(compare(base, head)) };
+  return compareWithRule(runBase(spec(SUPPORT_BASE)), runHead(spec(SUPPORT_BASE), "feature/tone"));
 }
 
 /** Quality regresses: eight cases flip to failing, one improves, one is flaky. */
@@ -177,69 +176,38 @@ export function makeRegressionScenario(): Scenario {
       };
     return { score: i % 10 === 0 ? 0 : 1 };
   });
-  const base = run(
-    {
-      suites: [
-        {
-          name: "support",
-          target: 0.85,
-          volume: 50_000,
-          candidates: [{ ...SUPPORT_BASE[0]!, cases: baseCases }],
-        },
-      ],
-    },
-    "main",
-    "1a2b3c4d5e6f",
-  );
-  const head = run(
-    {
-      suites: [
-        {
-          name: "support",
-          target: 0.85,
-          volume: 50_000,
-          candidates: [{ ...SUPPORT_BASE[0]!, cases: headCases }],
-        },
-      ],
-    },
-    "feature/shorter-prompt",
-    "5d6e7f8a9b0c",
-  );
-  return { base, head, comparison: notApplicable(compare(base, head)) };
+  const spec = (cases: CaseSpec[]): RunSpec => ({
+    suites: [
+      {
+        name: "support",
+        target: 0.85,
+        volume: 50_000,
+        candidates: [{ ...SUPPORT_BASE[0]!, cases }],
+      },
+    ],
+  });
+  return compareWithRule(runBase(spec(baseCases)), runHead(spec(headCases), "feature/shorter-prompt"));
 }
 
 /** Cost fails: the head switches to a model 60% dearer per call; quality holds. */
 export function makeCostFailScenario(): Scenario {
   const cases = makeCases(120, (i) => ({ score: i % 10 === 0 ? 0 : 1 }));
-  const base = run(
-    {
-      suites: [
-        { name: "support", target: 0.85, volume: 50_000, candidates: [{ ...SUPPORT_BASE[0]!, cases }] },
-      ],
-    },
-    "main",
-    "1a2b3c4d5e6f",
+  const spec = (candidate: CandidateSpec): RunSpec => ({
+    suites: [{ name: "support", target: 0.85, volume: 50_000, candidates: [{ ...candidate, cases }] }],
+  });
+  return compareWithRule(
+    runBase(spec(SUPPORT_BASE[0]!)),
+    runHead(
+      spec({ ...SUPPORT_BASE[0]!, model: "gpt-5.4", costPerCallUsd: 0.00064, latencyMs: 1400 }),
+      "feature/bigger-model",
+    ),
   );
-  const head = run(
-    {
-      suites: [
-        {
-          name: "support",
-          target: 0.85,
-          volume: 50_000,
-          candidates: [
-            { ...SUPPORT_BASE[0]!, model: "gpt-4.1-mini", costPerCallUsd: 0.00064, latencyMs: 1400, cases },
-          ],
-        },
-      ],
-    },
-    "feature/bigger-model",
-    "5d6e7f8a9b0c",
-  );
-  return { base, head, comparison: notApplicable(compare(base, head)) };
 }
 
-/** A DataReport for a chat fine-tuning file. */
+/**
+ * A DataReport for a chat fine-tuning file of 2,000 examples that passes every check (as `check-data` writes
+ * it): 620 tokens an example, 3 epochs at $0.50 per million tokens.
+ */
 export function makeDataReport(overrides: Partial<DataReport> = {}): DataReport {
   return {
     schemaVersion: 1,
@@ -305,90 +273,141 @@ export function makeDataReport(overrides: Partial<DataReport> = {}): DataReport 
   };
 }
 
-function codingCases(n: number, score: (i: number) => number, prefix: string): CaseSpec[] {
-  const clusters = ["cardiology", "orthopedics", "oncology", "dermatology"];
-  return Array.from({ length: n }, (_, i) => ({
-    id: `note-${String(i + 1).padStart(3, "0")}`,
-    vars: { note: `Patient presents with symptoms (record ${i + 1})` },
-    expected: `I${String(10 + (i % 40)).padStart(2, "0")}.${i % 10}`,
-    cluster: clusters[i % clusters.length]!,
-    score: score(i),
-    output: `${prefix} I${String(10 + (i % 40)).padStart(2, "0")}.${i % 10}`,
-    reason: score(i) >= 0.5 ? "code matches" : "code differs",
-  }));
+const CLUSTERS = ["cardiology", "orthopedics", "oncology", "dermatology"];
+
+/** Medical-coding cases; case `i` is in cluster `i % 4` and passes unless `fails(i)`. */
+function codingCases(n: number, fails: (i: number) => boolean, prefix: string): CaseSpec[] {
+  return Array.from({ length: n }, (_, i) => {
+    const code = `I${String(10 + (i % 40)).padStart(2, "0")}.${i % 10}`;
+    return {
+      id: `note-${String(i + 1).padStart(3, "0")}`,
+      vars: { note: `Patient presents with symptoms (record ${i + 1})` },
+      expected: code,
+      cluster: CLUSTERS[i % CLUSTERS.length]!,
+      score: fails(i) ? 0 : 1,
+      output: fails(i) ? `${prefix} R69.0` : `${prefix} ${code}`,
+      reason: fails(i) ? "code differs" : "code matches",
+    };
+  });
 }
 
-/** A fine-tune that does not beat the prompt, trained on data with errors: the rule is violated. */
+/**
+ * Which coding cases fail: in cluster `c` (`i % 4`), the first `counts[c]` of its 20 cases (or the last ones,
+ * `fromEnd`), so each cluster's score is exact and two candidates can fail different cases.
+ */
+function failsPerCluster(
+  counts: readonly [number, number, number, number],
+  fromEnd = false,
+): (i: number) => boolean {
+  return (i) => {
+    const n = counts[i % 4]!;
+    const j = Math.floor(i / 4);
+    return fromEnd ? j >= 20 - n : j < n;
+  };
+}
+
+const LLAMA_BASE = "meta-llama/Llama-3.1-8B-Instruct";
+
+/**
+ * More training data for a LoRA fine-tune that scores far below the prompt; the new data has errors and leaks an
+ * eval case: the rule is violated.
+ */
 export function makePromptFirstViolationScenario(): Scenario {
-  const prompt = codingCases(80, (i) => (i % 5 === 0 ? 0 : 1), "Code:");
-  const fineTune = codingCases(80, (i) => (i % 5 === 0 || i % 7 === 0 ? 0 : 1), "ICD:");
-  const suite = (cands: CandidateSpec[]): RunSpec => ({
-    suites: [{ name: "coding", target: 0.9, volume: 20_000, candidates: cands }],
+  // The prompt: 80% (85%, 80%, 80% and 75% per cluster); the fine-tune: 65% (70%, 65%, 60%, 65%).
+  const prompt = codingCases(80, failsPerCluster([3, 4, 4, 5]), "Code:");
+  const fineTune = (model: string, fails: (i: number) => boolean): CandidateSpec => ({
+    name: "coding-ft",
+    kind: "fine-tune",
+    model,
+    costPerCallUsd: 0.0006,
+    latencyMs: 700,
+    cases: codingCases(80, fails, "ICD:"),
   });
-  const cands: CandidateSpec[] = [
-    { name: "prompt-kb", model: "gpt-4.1", costPerCallUsd: 0.004, latencyMs: 2100, cases: prompt },
-    {
-      name: "coding-ft",
-      kind: "fine-tune",
-      model: "acme/Llama-3.1-8B-coding-lora",
-      costPerCallUsd: 0.0006,
-      latencyMs: 700,
-      cases: fineTune,
-    },
-  ];
-  const base = run(suite(cands), "main", "1a2b3c4d5e6f");
-  const head = run(suite(cands), "feature/more-training-data", "5d6e7f8a9b0c");
+  const spec = (ft: CandidateSpec): RunSpec => ({
+    suites: [
+      {
+        name: "coding",
+        target: 0.9,
+        volume: 20_000,
+        candidates: [
+          { name: "prompt-kb", model: "gpt-6-luna", costPerCallUsd: 0.004, latencyMs: 2100, cases: prompt },
+          ft,
+        ],
+      },
+    ],
+  });
+  const settings: Record<string, FineTuneSettings> = {
+    "coding-ft": { baseModel: LLAMA_BASE, trainingData: "training/coding.jsonl" },
+  };
+  // The fine-tune as trained before this change (its data changes first; training follows the merge).
+  const ft = fineTune("acme/Llama-3.1-8B-coding-lora", failsPerCluster([6, 7, 8, 7], true));
+  const base = runBase(spec(ft), settings);
+  const head = runHead(spec(ft), "feature/more-training-data", settings);
+  const invalidJson = (line: number, column: number) => ({
+    line,
+    code: "invalid-json",
+    severity: "error" as const,
+    message: `invalid JSON at column ${column}: expected \`,\` or \`}\` after a value`,
+  });
   const data = makeDataReport({
     status: "fail",
-    examples: 196,
-    invalidLines: 4,
+    examples: 195,
+    invalidLines: 5,
     lines: 200,
-    errorCount: 6,
-    warningCount: 3,
+    errorCount: 7,
+    warningCount: 2,
     findings: [
-      {
-        line: 17,
-        code: "invalid_json",
-        severity: "error",
-        message: "not valid JSON: Unexpected token } at column 88",
-      },
+      invalidJson(17, 88),
       {
         line: 42,
-        code: "missing_assistant",
+        code: "no-assistant",
         severity: "error",
-        message: "no assistant message: nothing to learn from",
+        message:
+          "no assistant message: nothing would be learned; end the example with the answer as an assistant message",
       },
       {
         line: 77,
-        code: "eval_leakage",
+        code: "leakage",
         severity: "error",
-        message: "the user message is eval case coding/note-012's input",
+        message:
+          'the input is eval case "note-012" of suite "coding" (evals/coding.jsonl): trained on, the case measures memory, not skill; remove the example or the case',
       },
-      {
-        line: 90,
-        code: "invalid_json",
-        severity: "error",
-        message: "not valid JSON: Unterminated string at column 12",
-      },
+      invalidJson(90, 12),
+      invalidJson(112, 40),
       {
         line: 133,
         code: "contradiction",
-        severity: "warning",
-        message: "same input as line 12 with a different answer",
+        severity: "error",
+        message:
+          "same input as line 12 but a different answer: the model learns neither reliably; keep the right one",
       },
       {
-        line: null,
-        code: "too_few_examples",
+        line: 150,
+        code: "duplicate",
         severity: "warning",
-        message:
-          "196 examples: 50–100 clear, consistent ones can be enough, but fewer than 200 rarely beat a good prompt",
+        message: "duplicate of line 3 (same input and answer): it weighs that example twice; remove one",
       },
+      {
+        line: 151,
+        code: "duplicate",
+        severity: "warning",
+        message: "duplicate of line 4 (same input and answer): it weighs that example twice; remove one",
+      },
+      invalidJson(160, 3),
     ],
     findingCounts: [
-      { code: "invalid_json", severity: "error", count: 4, stored: 2 },
-      { code: "missing_assistant", severity: "error", count: 1, stored: 1 },
-      { code: "eval_leakage", severity: "error", count: 1, stored: 1 },
+      { code: "invalid-json", severity: "error", count: 4, stored: 4 },
+      { code: "no-assistant", severity: "error", count: 1, stored: 1 },
+      { code: "leakage", severity: "error", count: 1, stored: 1 },
+      { code: "contradiction", severity: "error", count: 1, stored: 1 },
+      { code: "duplicate", severity: "warning", count: 2, stored: 2 },
     ],
+    tokens: {
+      ...makeDataReport().tokens,
+      total: 120_900,
+      billedPerEpoch: 120_900,
+      billed: 362_700,
+    },
     quality: {
       ...makeDataReport().quality,
       contradictions: { count: 1, pairs: [{ line: 133, otherLine: 12 }] },
@@ -407,11 +426,11 @@ export function makePromptFirstViolationScenario(): Scenario {
         ],
       },
     },
-    cost: { usd: 0.17, pricePerMTok: 0.5, priceSource: "config", reason: null },
+    cost: { usd: 0.18, pricePerMTok: 0.5, priceSource: "config", reason: null },
     diff: {
       baseFile: "training/coding.jsonl",
       baseExamples: 150,
-      added: 50,
+      added: 49,
       removed: 4,
       changed: 0,
       unchanged: 146,
@@ -420,282 +439,45 @@ export function makePromptFirstViolationScenario(): Scenario {
       changedLines: [],
     },
   });
-  const comparison = compare(base, head);
-  const report: PromptFirstReport = {
-    mode: "enforce",
-    minFineTuneGain: 0.05,
-    maxScoreDrop: 0.02,
-    confidence: 0.95,
-    today: "2026-11-25",
-    status: "violated",
-    summary: "coding: improve the prompt or the data",
-    suites: [
-      {
-        suite: "coding",
-        status: "violated",
-        target: 0.9,
-        volume: 20_000,
-        reasons: [
-          "coding / coding-ft: -8.8 points against prompt-kb (95% CI -15.4 to -2.1): a fine-tune must gain 5.0 points",
-          "training/coding.jsonl: 1 example contains an eval case (line 77): the eval would measure memory",
-        ],
-        findings: [
-          {
-            rule: 3,
-            severity: "violation",
-            candidate: "coding-ft",
-            message:
-              "coding / coding-ft: -8.8 points against prompt-kb (95% CI -15.4 to -2.1): a fine-tune must gain 5.0 points",
-          },
-          {
-            rule: 5,
-            severity: "violation",
-            file: "training/coding.jsonl",
-            message:
-              "training/coding.jsonl: 1 example contains an eval case (line 77): the eval would measure memory",
-          },
-          {
-            rule: 5,
-            severity: "warning",
-            file: "training/coding.jsonl",
-            message:
-              "training/coding.jsonl: 196 examples; fewer than 200 mediocre examples rarely beat a good prompt",
-          },
-          { rule: 2, severity: "info", message: "prompt-kb scores 80.0%, below the 90.0% target" },
-        ],
-        recommendation: {
-          kind: "improve",
-          text: "Neither the prompt (80.0%) nor the fine-tune (71.3%) reaches 90.0%: fix the training data (6 errors) and improve the prompt before training again.",
-        },
-        bestPrompt: {
-          candidate: "prompt-kb",
-          model: "gpt-4.1",
-          score: 0.8,
-          stdErr: 0.045,
-          scored: 80,
-          costPerCallUsd: 0.004,
-          reachesTarget: false,
-        },
-        fineTunes: [
-          {
-            candidate: "coding-ft",
-            model: "acme/Llama-3.1-8B-coding-lora",
-            baseModel: "meta-llama/Llama-3.1-8B-Instruct",
-            trainingData: "training/coding.jsonl",
-            trained: true,
-            dataChanged: true,
-            score: 0.7125,
-            stdErr: 0.051,
-            gain: { n: 80, meanDiff: -0.0875, ciLow: -0.154, ciHigh: -0.021, clustered: true },
-            requiredScore: 0.9,
-            beatsPrompt: false,
-            reachesTarget: false,
-            costs: {
-              trainingUsd: 0.17,
-              trainingSource: "data report",
-              trainingReason: null,
-              monthlyInferenceUsd: 12,
-              inferenceReason: null,
-              promptMonthlyUsd: 80,
-              monthlyDeltaUsd: -68,
-              paybackMonths: 0.0025,
-              costPerPointUsd: null,
-              horizonMonths: 12,
-            },
-          },
-        ],
-        clusters: [],
-        lifecycle: [],
-        data: [],
-      },
-    ],
-  };
-  const withData: Comparison = { ...comparison, dataReports: [data] };
-  return {
-    base,
-    head,
-    comparison: withPromptFirst(withData, report, [
-      {
-        suite: "coding",
-        candidate: "coding-ft",
-        status: "fail",
-        message: report.suites[0]!.findings[0]!.message,
-      },
-      { suite: "coding", status: "fail", message: report.suites[0]!.findings[1]!.message },
-    ]),
-  };
+  return compareWithRule(base, head, {
+    dataReports: [data],
+    changedTrainingFiles: ["training/coding.jsonl"],
+  });
 }
 
-/** Medical coding: the best prompt falls short, a LoRA fine-tune added by the change beats it widely and pays back. */
+/**
+ * Medical coding: the best prompt suffices on cardiology only; a LoRA fine-tune added by the change, trained on
+ * a new file that passes every check, beats it widely, reaches the target and costs less per call.
+ */
 export function makeFineTuneJustifiedScenario(): Scenario {
-  const prompt = codingCases(80, (i) => (i % 3 === 0 ? 0 : 1), "Code:");
-  const fineTune = codingCases(80, (i) => (i % 16 === 0 ? 0 : 1), "ICD:");
   const promptCandidate: CandidateSpec = {
     name: "prompt-kb",
-    model: "gpt-4.1",
+    model: "gpt-6-luna",
     costPerCallUsd: 0.004,
     latencyMs: 2100,
-    cases: prompt,
+    // 63.8%: 90% on cardiology, 55%, 50% and 55% elsewhere.
+    cases: codingCases(80, failsPerCluster([2, 9, 10, 9]), "Code:"),
   };
-  const base = run(
-    { suites: [{ name: "icd10", target: 0.9, volume: 100_000, candidates: [promptCandidate] }] },
-    "main",
-    "1a2b3c4d5e6f",
+  const fineTune: CandidateSpec = {
+    name: "icd10-ft",
+    kind: "fine-tune",
+    model: "acme/Llama-3.1-8B-icd10-lora",
+    costPerCallUsd: 0.0009,
+    latencyMs: 800,
+    // 93.8%: 95%, 90%, 95%, 95%.
+    cases: codingCases(80, failsPerCluster([1, 2, 1, 1], true), "ICD:"),
+  };
+  const spec = (candidates: CandidateSpec[]): RunSpec => ({
+    suites: [{ name: "icd10", target: 0.9, volume: 100_000, candidates }],
+  });
+  const file = "training/icd10.jsonl";
+  return compareWithRule(
+    runBase(spec([promptCandidate])),
+    runHead(spec([promptCandidate, fineTune]), "feature/icd10-finetune", {
+      "icd10-ft": { baseModel: LLAMA_BASE, trainingData: file, model: "acme/Llama-3.1-8B-icd10-lora" },
+    }),
+    { dataReports: [makeDataReport({ file, diff: null })], changedTrainingFiles: [file] },
   );
-  const head = run(
-    {
-      suites: [
-        {
-          name: "icd10",
-          target: 0.9,
-          volume: 100_000,
-          candidates: [
-            promptCandidate,
-            {
-              name: "icd10-ft",
-              kind: "fine-tune",
-              model: "acme/Llama-3.1-8B-icd10-lora",
-              costPerCallUsd: 0.0009,
-              latencyMs: 800,
-              cases: fineTune,
-            },
-          ],
-        },
-      ],
-    },
-    "feature/icd10-finetune",
-    "5d6e7f8a9b0c",
-  );
-  const comparison = {
-    ...compare(base, head),
-    dataReports: [makeDataReport({ file: "training/icd10.jsonl" })],
-  };
-  const gain =
-    "icd10 / icd10-ft: +27.5 points over prompt-kb (95% CI +17.1 to +37.9), more than the 5.0 required";
-  const cost =
-    "icd10 / icd10-ft: $90 a month against $400 for prompt-kb at 100,000 calls; training ($1.86) pays back in under a month";
-  const report: PromptFirstReport = {
-    mode: "enforce",
-    minFineTuneGain: 0.05,
-    maxScoreDrop: 0.02,
-    confidence: 0.95,
-    today: "2026-11-25",
-    status: "holds",
-    summary: "icd10: fine-tune",
-    suites: [
-      {
-        suite: "icd10",
-        status: "holds",
-        target: 0.9,
-        volume: 100_000,
-        reasons: [gain, cost],
-        findings: [
-          {
-            rule: 1,
-            severity: "info",
-            message: "icd10: prompt-kb is the prompt baseline, evaluated on the same 80 cases",
-          },
-          { rule: 3, severity: "info", candidate: "icd10-ft", message: gain },
-          { rule: 4, severity: "info", candidate: "icd10-ft", message: cost },
-          {
-            rule: 5,
-            severity: "info",
-            file: "training/icd10.jsonl",
-            message: "training/icd10.jsonl: 2,000 examples pass every check",
-          },
-        ],
-        recommendation: {
-          kind: "fine-tune",
-          text: "Fine-tune: icd10-ft reaches 93.8% against 66.3% for the best prompt and costs less per call. Keep the prompt for cardiology, where it suffices.",
-        },
-        bestPrompt: {
-          candidate: "prompt-kb",
-          model: "gpt-4.1",
-          score: 0.6625,
-          stdErr: 0.053,
-          scored: 80,
-          costPerCallUsd: 0.004,
-          reachesTarget: false,
-        },
-        fineTunes: [
-          {
-            candidate: "icd10-ft",
-            model: "acme/Llama-3.1-8B-icd10-lora",
-            baseModel: "meta-llama/Llama-3.1-8B-Instruct",
-            trainingData: "training/icd10.jsonl",
-            trained: true,
-            dataChanged: true,
-            score: 0.9375,
-            stdErr: 0.027,
-            gain: { n: 80, meanDiff: 0.275, ciLow: 0.171, ciHigh: 0.379, clustered: true },
-            requiredScore: 0.9,
-            beatsPrompt: true,
-            reachesTarget: true,
-            costs: {
-              trainingUsd: 1.86,
-              trainingSource: "data report",
-              trainingReason: null,
-              monthlyInferenceUsd: 90,
-              inferenceReason: null,
-              promptMonthlyUsd: 400,
-              monthlyDeltaUsd: -310,
-              paybackMonths: 0.006,
-              costPerPointUsd: -135.2,
-              horizonMonths: 12,
-            },
-          },
-        ],
-        clusters: [
-          {
-            cluster: "cardiology",
-            n: 20,
-            bestPromptScore: 0.95,
-            stdErr: 0.05,
-            target: 0.9,
-            status: "suffices",
-            fineTune: { candidate: "icd10-ft", score: 0.95 },
-          },
-          {
-            cluster: "orthopedics",
-            n: 20,
-            bestPromptScore: 0.65,
-            stdErr: 0.11,
-            target: 0.9,
-            status: "falls short",
-            fineTune: { candidate: "icd10-ft", score: 0.95 },
-          },
-          {
-            cluster: "oncology",
-            n: 20,
-            bestPromptScore: 0.4,
-            stdErr: 0.11,
-            target: 0.9,
-            status: "falls short",
-            fineTune: { candidate: "icd10-ft", score: 0.9 },
-          },
-          {
-            cluster: "dermatology",
-            n: 20,
-            bestPromptScore: 0.65,
-            stdErr: 0.11,
-            target: 0.9,
-            status: "falls short",
-            fineTune: { candidate: "icd10-ft", score: 0.95 },
-          },
-        ],
-        lifecycle: [],
-        data: [],
-      },
-    ],
-  };
-  return {
-    base,
-    head,
-    comparison: withPromptFirst(comparison, report, [
-      { suite: "icd10", candidate: "icd10-ft", status: "pass", message: gain },
-      { suite: "icd10", candidate: "icd10-ft", status: "pass", message: cost },
-    ]),
-  };
 }
 
 /**
@@ -714,91 +496,18 @@ export function makeModelShutdownScenario(): Scenario {
   };
   const prompt: CandidateSpec = {
     name: "prompt-v4",
-    model: "gpt-4.1-mini",
+    model: "gpt-6-luna",
     costPerCallUsd: 0.0008,
     latencyMs: 900,
     cases: makeCases(200, (i) => ({ score: i % 12 === 0 || i === 7 ? 0 : 1 })),
   };
-  const base = run(
-    { suites: [{ name: "support", target: 0.85, volume: 50_000, candidates: [ft] }] },
-    "main",
-    "1a2b3c4d5e6f",
+  const spec = (candidates: CandidateSpec[]): RunSpec => ({
+    suites: [{ name: "support", target: 0.85, volume: 50_000, candidates }],
+  });
+  return compareWithRule(
+    runBase(spec([ft])),
+    runHead(spec([ft, prompt]), "feature/replace-retiring-finetune"),
   );
-  const head = run(
-    { suites: [{ name: "support", target: 0.85, volume: 50_000, candidates: [ft, prompt] }] },
-    "feature/replace-retiring-finetune",
-    "5d6e7f8a9b0c",
-  );
-  const shutdown =
-    "support / support-ft: ft:gpt-4o-mini-2024-07-18:acme:support:8abc shuts down on 2027-01-14 (50 days left); prompt-v4 on gpt-4.1-mini matches it (-0.5 points, 95% CI -1.5 to +0.5)";
-  const report: PromptFirstReport = {
-    mode: "enforce",
-    minFineTuneGain: 0.05,
-    maxScoreDrop: 0.02,
-    confidence: 0.95,
-    today: "2026-11-25",
-    status: "warning",
-    summary: "support: prompt",
-    suites: [
-      {
-        suite: "support",
-        status: "warning",
-        target: 0.85,
-        volume: 50_000,
-        reasons: [shutdown],
-        findings: [
-          { rule: 9, severity: "warning", candidate: "support-ft", message: shutdown },
-          {
-            rule: 2,
-            severity: "info",
-            message: "support: prompt-v4 reaches the 85.0% target (91.2%): fine-tuning is not needed",
-          },
-        ],
-        recommendation: {
-          kind: "prompt",
-          text: "Switch to prompt-v4 before 2027-01-14: it matches support-ft within 2 points on a model with no announced shutdown, for $10 more a month.",
-        },
-        bestPrompt: {
-          candidate: "prompt-v4",
-          model: "gpt-4.1-mini",
-          score: 0.9125,
-          stdErr: 0.02,
-          scored: 200,
-          costPerCallUsd: 0.0008,
-          reachesTarget: true,
-        },
-        fineTunes: [],
-        clusters: [],
-        lifecycle: [
-          {
-            candidate: "support-ft",
-            kind: "fine-tune",
-            model: "gpt-4o-mini-2024-07-18",
-            shutdownDate: "2027-01-14",
-            daysLeft: 50,
-            matchedBy: {
-              candidate: "prompt-v4",
-              model: "gpt-4.1-mini",
-              meanDiff: -0.005,
-              ciLow: -0.015,
-              ciHigh: 0.005,
-              n: 200,
-              verdict: "matches",
-            },
-            message: shutdown,
-          },
-        ],
-        data: [],
-      },
-    ],
-  };
-  return {
-    base,
-    head,
-    comparison: withPromptFirst(compare(base, head), report, [
-      { suite: "support", candidate: "support-ft", status: "warn", message: shutdown },
-    ]),
-  };
 }
 
 /**
@@ -808,30 +517,26 @@ export function makeModelShutdownScenario(): Scenario {
 export function makeNotEvaluatedScenario(): Scenario {
   const small = makeCases(6, (i) => ({ score: i === 2 ? 0.4 : 1 }));
   const smallHead = makeCases(6, (i) => ({ score: i === 2 ? 0 : i === 4 ? 0.6 : 1 }));
-  const base = run(
+  const base = runBase({
+    suites: [
+      {
+        name: "triage",
+        target: 0.8,
+        candidates: [
+          { name: "prompt-v1", model: "gpt-5.4-mini", cases: small },
+          { name: "together-llama", model: "meta-llama/Llama-3.3-70B-Instruct-Turbo", cases: small },
+        ],
+      },
+    ],
+  });
+  const head = runHead(
     {
       suites: [
         {
           name: "triage",
           target: 0.8,
           candidates: [
-            { name: "prompt-v1", model: "gpt-4o-mini", cases: small },
-            { name: "together-llama", model: "meta-llama/Llama-3.3-70B-Instruct-Turbo", cases: small },
-          ],
-        },
-      ],
-    },
-    "main",
-    "1a2b3c4d5e6f",
-  );
-  const head = run(
-    {
-      suites: [
-        {
-          name: "triage",
-          target: 0.8,
-          candidates: [
-            { name: "prompt-v1", model: "gpt-4o-mini", cases: smallHead },
+            { name: "prompt-v1", model: "gpt-5.4-mini", cases: smallHead },
             {
               name: "together-llama",
               model: "meta-llama/Llama-3.3-70B-Instruct-Turbo",
@@ -848,9 +553,8 @@ export function makeNotEvaluatedScenario(): Scenario {
       ],
     },
     "feature/triage-wording",
-    "5d6e7f8a9b0c",
   );
-  return { base, head, comparison: notApplicable(compare(base, head)) };
+  return compareWithRule(base, head);
 }
 
 /** Model outputs and names written to break a report: tables, HTML, fences, mentions, markers, control characters. */
@@ -902,35 +606,30 @@ export function makeAdversarialScenario(options: AdversarialOptions = {}): Scena
   }));
   const suite = "sup|port <b>@team</b>";
   const candidate = "cand|<script>x</script>@team";
-  const base = run(
+  const base = runBase({
+    suites: [
+      {
+        name: suite,
+        target: 0.9,
+        volume: 1000,
+        candidates: [{ name: candidate, model: "<b>model</b>|x", cases: baseCases }],
+      },
+    ],
+  });
+  const head = runHead(
     {
       suites: [
         {
           name: suite,
           target: 0.9,
           volume: 1000,
-          candidates: [{ name: candidate, model: "<b>model</b>|x", cases: baseCases }],
-        },
-      ],
-    },
-    "main",
-    "1a2b3c4d5e6f",
-  );
-  const head = run(
-    {
-      suites: [
-        {
-          name: suite,
-          target: 0.9,
-          volume: 1000,
-          candidates: [{ name: candidate, model: "<b>model</b>|x", cases: headCases }],
+          candidates: [{ name: candidate, model: "<i>model</i>|y @team #12", cases: headCases }],
         },
       ],
     },
     "feature/<img src=x>|@team",
-    "5d6e7f8a9b0c",
   );
-  const comparison = compare(base, head);
-  comparison.warnings.push("warning with <script>alert(1)</script> and @team and #7");
-  return { base, head, comparison: notApplicable(comparison) };
+  const scenario = compareWithRule(base, head);
+  scenario.comparison.warnings.push("warning with <script>alert(1)</script> and @team and #7");
+  return scenario;
 }

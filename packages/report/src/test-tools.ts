@@ -3,9 +3,22 @@
  * headless Chromium), and checks of the HTML they produce. Tests only: nothing here is exported by the package.
  */
 import { spawnSync } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { TestContext } from "vitest";
 
 /** Whether the tests run in CI, where a missing tool fails instead of skipping. */
 export const IN_CI = process.env.CI === "true" || process.env.CI === "1";
+
+/**
+ * Skip the running test when a tool it needs is missing, outside CI only, with `why` as the skip note (the
+ * reporter shows it next to the test's name, which stays the same whether or not it runs). In CI the test runs
+ * and fails on the missing tool: CI installs every tool.
+ */
+export function skipWithoutTool(context: TestContext, found: string | undefined, why: string): void {
+  if (found === undefined && !IN_CI) context.skip(why);
+}
 
 /** The path of a command on PATH, or undefined. */
 export function findCommand(names: readonly string[]): string | undefined {
@@ -173,5 +186,69 @@ export function checkMarkdownTables(markdown: string): { tables: number[]; probl
   return { tables, problems };
 }
 
+/** Why cmark-gfm tests skip outside CI when it is missing. */
+export const CMARK_MISSING = "cmark-gfm is not installed: apt-get install cmark-gfm (.ci/run installs it)";
+
 /** Headless Chromium, when installed. */
 export const CHROMIUM = findCommand(["chromium", "chromium-browser", "google-chrome"]);
+
+/** Why Chromium tests skip outside CI when it is missing. */
+export const CHROMIUM_MISSING = "chromium is not installed: apt-get install chromium (.ci/run installs it)";
+
+/**
+ * Write `files` into a fresh folder, open `page` among them in headless Chromium with every host unresolvable
+ * (no network), and return the DOM after its scripts ran (virtual time: timers and loads settle first). Pages
+ * may read one another's documents (`--allow-file-access-from-files`), so a test page can drive a report in an
+ * iframe: click it and record what happened.
+ */
+export async function dumpDomInChromium(
+  files: Readonly<Record<string, string>>,
+  page: string,
+): Promise<string> {
+  if (!CHROMIUM) throw new Error(CHROMIUM_MISSING);
+  const dir = await mkdtemp(path.join(tmpdir(), "promptfirst-chromium-"));
+  try {
+    for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
+    const result = spawnSync(
+      CHROMIUM,
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--allow-file-access-from-files",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        `--user-data-dir=${path.join(dir, "profile")}`,
+        "--virtual-time-budget=10000",
+        "--dump-dom",
+        `file://${path.join(dir, page)}`,
+      ],
+      { encoding: "utf8", timeout: 90_000, maxBuffer: 256 * 1024 * 1024 },
+    );
+    if (result.status !== 0) throw new Error(`chromium failed (${result.status}): ${result.stderr}`);
+    return result.stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The element id a test page writes its result into (see readPageResult). */
+export const PAGE_RESULT_ID = "promptfirst-test-result";
+
+/**
+ * A test page's script line that stores a JSON result where readPageResult finds it: URI-encoded, so the DOM
+ * dump needs no entity decoding.
+ */
+export const PAGE_RESULT_WRITER = `function writeResult(value) { document.getElementById("${PAGE_RESULT_ID}").textContent = encodeURIComponent(JSON.stringify(value)); }`;
+
+/** The JSON result a test page wrote with `writeResult`, read from the dumped DOM. */
+export function readPageResult(dom: string): unknown {
+  const match = new RegExp(`<pre id="${PAGE_RESULT_ID}">([^<]*)</pre>`).exec(dom);
+  if (!match) throw new Error(`the page wrote no result: ${dom.slice(0, 500)}`);
+  const text = match[1]!.trim();
+  if (text === "") throw new Error("the page's script did not finish: its result is empty");
+  return JSON.parse(decodeURIComponent(text));
+}

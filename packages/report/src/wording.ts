@@ -59,12 +59,17 @@ export const GATE_LABELS = {
 /** A gate's name. */
 export type GateName = keyof typeof GATE_LABELS;
 
+/** A gate's status in words, without its mark: `quality`, `cost failed`, `quality inconclusive`. */
+export function describeGateStatus(label: string, status: string): string {
+  if (status === "pass") return label;
+  if (status === "fail") return `${label} failed`;
+  if (status === "warn") return `${label} warning`;
+  return `${label} ${status}`;
+}
+
 /** `✅ quality`, `❌ cost failed`, `🟡 quality inconclusive`, `⚪ prompt first not evaluated`. */
 export function formatGateWord(label: string, status: string): string {
-  if (status === "pass") return `${STATUS_MARK.pass} ${label}`;
-  if (status === "fail") return `${STATUS_MARK.fail} ${label} failed`;
-  if (status === "warn") return `${STATUS_MARK.warn} ${label} warning`;
-  return `${markStatus(status)} ${label} ${status}`;
+  return `${markStatus(status)} ${describeGateStatus(label, status)}`;
 }
 
 /** The gates present in a verdict, in display order. */
@@ -74,6 +79,82 @@ export function listGates(comparison: Pick<Comparison, "verdict">): Array<{ name
     const gate = gates[name];
     return gate ? [{ name, gate }] : [];
   });
+}
+
+/** One gate as a verdict line shows it. */
+export interface VerdictPart {
+  name: GateName;
+  status: DisplayStatus;
+  /** The mark and words together: `❌ cost failed`, `⚪ prompt first not evaluated`. */
+  text: string;
+  /** The words alone: `cost failed`. */
+  words: string;
+  /** Why a gate the comparison lacks shows as it does (prompt first not applied, or turned off). */
+  note?: string;
+}
+
+/** Whether the prompt-first rule was turned off for this comparison (`--prompt-first off`). */
+export function isPromptFirstOff(comparison: Pick<Comparison, "thresholds">): boolean {
+  return comparison.thresholds.promptFirst === "off";
+}
+
+/**
+ * The gates every report's verdict shows, in order: quality, cost and prompt first always (a prompt-first gate
+ * the comparison lacks is `not evaluated`, or `off` when the rule was turned off; never a pass), then errors
+ * when it did not pass. The markdown comment and the HTML report both read this, so they show the same gates.
+ */
+export function listVerdictParts(comparison: Pick<Comparison, "verdict" | "thresholds">): VerdictPart[] {
+  const gates = listGates(comparison);
+  const part = (name: GateName, status: string, note?: string, words?: string): VerdictPart => {
+    const shown = words ?? describeGateStatus(GATE_LABELS[name], status);
+    const known = status in STATUS_MARK ? (status as DisplayStatus) : "unknown";
+    return {
+      name,
+      status: known,
+      text: `${markStatus(status)} ${shown}`,
+      words: shown,
+      ...(note === undefined ? {} : { note }),
+    };
+  };
+  const parts: VerdictPart[] = [];
+  for (const name of ["quality", "cost", "promptFirst"] as const) {
+    const found = gates.find((g) => g.name === name);
+    if (found) parts.push(part(name, found.gate.status));
+    else if (name === "promptFirst" && isPromptFirstOff(comparison)) {
+      parts.push(
+        part(name, "not applicable", "the rule was turned off (--prompt-first off)", "prompt first off"),
+      );
+    } else if (name === "promptFirst") {
+      parts.push(part(name, "not evaluated", "the rule was not applied to this comparison"));
+    } else parts.push(part(name, "not evaluated"));
+  }
+  const errors = gates.find((g) => g.name === "errors");
+  if (errors && errors.gate.status !== "pass") parts.push(part("errors", errors.gate.status));
+  return parts;
+}
+
+/** The worst status of a verdict's parts (`pass` when there are none). */
+export function selectWorstStatus(statuses: readonly string[]): string {
+  return statuses.reduce((a, b) => (rankStatus(b) > rankStatus(a) ? b : a), "pass");
+}
+
+/**
+ * The outcome of the whole check in two parts, the lead to emphasise and the rest: `The check fails` +
+ * ` (fail on: any).`; `No gate fails the check, but not every gate passed` + ` (quality inconclusive).`; or
+ * `The check passes.`. A gate that is not evaluated (a missing prompt-first gate too) is never a pass.
+ */
+export function describeOutcome(comparison: Pick<Comparison, "verdict" | "thresholds">): {
+  lead: string;
+  rest: string;
+} {
+  const v = comparison.verdict;
+  if (v.failed) return { lead: "The check fails", rest: ` (fail on: ${v.failOn}).` };
+  const notPassed = listVerdictParts(comparison).filter((p) => !isQuietStatus(p.status));
+  if (notPassed.length === 0) return { lead: "The check passes.", rest: "" };
+  return {
+    lead: "No gate fails the check, but not every gate passed",
+    rest: ` (${notPassed.map((p) => p.words).join(", ")}).`,
+  };
 }
 
 /** `12.3 s`, `850 ms`, `2m 05s`, `1h 02m`. */

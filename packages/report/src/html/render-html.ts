@@ -10,11 +10,13 @@ import {
   type SampleResult,
   type SuiteComparison,
 } from "@promptfirst/core";
+import { type ChangeSegment, collectChanges } from "../changes.ts";
 import { formatDataDiff, formatTokens } from "../markdown/data.ts";
 import { escapeHtml, normalizeText, trimOutput } from "../markdown/escape.ts";
 import { sanitizeUrl } from "../markdown/links.ts";
 import { formatDaysLeft } from "../markdown/prompt-first.ts";
 import {
+  describeModelChange,
   describeSuiteFacts,
   formatCostChange,
   formatDifference,
@@ -24,14 +26,16 @@ import {
   formatScoreChange,
 } from "../markdown/suite.ts";
 import {
+  describeOutcome,
   describeRun,
   formatConfidence,
   formatDuration,
-  formatGateWord,
   formatInt,
   GATE_LABELS,
   listGates,
+  listVerdictParts,
   rankStatus,
+  type VerdictPart,
 } from "../wording.ts";
 import { renderSvgScoreChart } from "./svg-chart.ts";
 
@@ -136,6 +140,15 @@ function gateBadge(label: string, status: string): string {
   );
 }
 
+/** A verdict part (the same gates the markdown comment shows) as a badge. */
+function partBadge(part: VerdictPart): string {
+  return badge(part.status, part.status === "pass" ? `✓ ${part.words}` : part.words);
+}
+
+function renderChangeSegments(segments: readonly ChangeSegment[]): string {
+  return segments.map((s) => ("code" in s ? `<code>${h(s.code)}</code>` : h(s.text))).join("");
+}
+
 function sha256(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("base64");
 }
@@ -171,6 +184,11 @@ function td(content: string, sort?: string | number | null): string {
 
 function renderGates(comparison: Comparison): string {
   const parts: string[] = ["<h2>Gates</h2>"];
+  // Gates the comparison lacks but the verdict shows (prompt first not applied, or turned off), with why.
+  for (const part of listVerdictParts(comparison)) {
+    if (part.note !== undefined)
+      parts.push(`<h3>${partBadge(part)}</h3>`, `<p class="muted">${h(part.note)}</p>`);
+  }
   for (const { name, gate } of listGates(comparison)) {
     const findings = gate.findings
       .map((finding, index) => ({ finding, index }))
@@ -189,7 +207,7 @@ function renderCandidateRows(suite: SuiteComparison): string[] {
     const statuses = (["quality", "cost", "errors"] as const).map((g) => gateBadge(g, c.gates[g]));
     return `<tr>${[
       td(`<code>${h(c.name)}</code>${c.kind === "fine-tune" ? " (fine-tune)" : ""}`, c.name),
-      td(h(c.head?.model ?? c.base?.model ?? "—")),
+      td(h(describeModelChange(c) ?? "—")),
       td(h(formatScoreChange(c)), c.head?.mean ?? null),
       td(h(formatDifference(c)), c.paired?.meanDiff ?? null),
       td(h(formatCostChange(c)), c.head?.costPer1kUsd ?? null),
@@ -497,9 +515,11 @@ function renderPromptFirst(comparison: Comparison): string {
         ),
       );
     }
+    // The days left of each shutdown; its message only when no finding above already states it.
+    const stated = new Set(s.findings.map((f) => f.message));
     for (const w of s.lifecycle) {
       parts.push(
-        `<p>${badge("warn", "shutdown")} <code>${h(w.candidate)}</code>: ${h(w.model)} shuts down on ${h(w.shutdownDate)} (<strong>${h(formatDaysLeft(w.daysLeft))}</strong>). ${h(w.message)}</p>`,
+        `<p>${badge("warn", "shutdown")} <code>${h(w.candidate)}</code>: ${h(w.model)} shuts down on ${h(w.shutdownDate)} (<strong>${h(formatDaysLeft(w.daysLeft))}</strong>).${stated.has(w.message) ? "" : ` ${h(w.message)}`}</p>`,
       );
     }
   }
@@ -562,16 +582,17 @@ function renderData(comparison: Comparison): string {
  * style and script (by hash); every text from outputs, configs and findings is HTML-escaped.
  */
 export function renderHtmlReport(comparison: Comparison, options: RenderHtmlOptions = {}): string {
-  const gates = listGates(comparison);
-  const verdict = gates.map(({ name, gate }) => formatGateWord(GATE_LABELS[name], gate.status)).join(" · ");
-  const badges = gates.map(({ name, gate }) => gateBadge(GATE_LABELS[name], gate.status)).join(" ");
-  const outcome = comparison.verdict.failed
-    ? "The check fails."
-    : comparison.verdict.status === "pass"
-      ? "The check passes."
-      : "No gate fails the check, but not every gate passed.";
+  const verdictParts = listVerdictParts(comparison);
+  const verdict = verdictParts.map((p) => p.text).join(" · ");
+  const badges = verdictParts.map(partBadge).join(" ");
+  const outcome = describeOutcome(comparison);
+  const changes = collectChanges(comparison);
+  const changed =
+    changes.items.length === 0
+      ? ""
+      : `<p class="changes">What changed: ${changes.items.map((item) => renderChangeSegments(item.segments)).join(" · ")}</p>`;
   const body = [
-    `<header><h1>promptfirst ${badges}</h1><p><strong>${h(outcome)}</strong> Head <code>${h(describeRun(comparison.head))}</code> against base <code>${h(describeRun(comparison.base))}</code>.</p></header>`,
+    `<header><h1>promptfirst ${badges}</h1><p><strong>${h(outcome.lead)}</strong>${h(outcome.rest)} Head <code>${h(describeRun(comparison.head))}</code> against base <code>${h(describeRun(comparison.base))}</code>.</p>${changed}</header>`,
     renderGates(comparison),
     ...comparison.suites.map((s, i) => renderSuite(s, comparison, options, i)),
     renderPromptFirst(comparison),
@@ -597,7 +618,7 @@ export function renderHtmlReport(comparison: Comparison, options: RenderHtmlOpti
     `<meta http-equiv="Content-Security-Policy" content="${h(csp)}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
-    `<title>${h(`promptfirst: ${verdict}`)}</title>`,
+    `<title>${h(`promptfirst: ${verdict} — ${changes.brief}`)}</title>`,
     `<style>${STYLE}</style>`,
     "</head>",
     "<body>",

@@ -68,11 +68,18 @@ function closingFor(fence: OpenFence | undefined, openDetails: number): string {
 /**
  * Keep the first lines of `text` that fit in `budget` (in `unit`) together with the closing of whatever they
  * leave open: a code fence (``` or ~~~ of the length that opened it) and `<details>` elements outside fences.
- * Lines are never split. When everything fits, the text comes back unchanged.
+ * Lines are never split. When everything fits, the text comes back unchanged. `reserve(kept)`: room to leave
+ * for something that depends on how many lines are kept (a note saying what was cut), 0 by default.
  */
-export function trimMarkdownLines(text: string, budget: number, unit: SizeUnit = "chars"): TrimmedMarkdown {
-  if (measureText(text, unit) <= budget) return { text, trimmed: false, droppedLines: 0 };
+export function trimMarkdownLines(
+  text: string,
+  budget: number,
+  unit: SizeUnit = "chars",
+  reserve: (keptLines: number) => number = () => 0,
+): TrimmedMarkdown {
   const lines = text.split("\n");
+  if (measureText(text, unit) + reserve(lines.length) <= budget)
+    return { text, trimmed: false, droppedLines: 0 };
   let fence: OpenFence | undefined;
   let openDetails = 0;
   let used = 0;
@@ -96,7 +103,7 @@ export function trimMarkdownLines(text: string, budget: number, unit: SizeUnit =
       }
     }
     const closing = closingFor(nextFence, nextDetails);
-    if (used + size + measureText(closing, unit) > budget) break;
+    if (used + size + measureText(closing, unit) + reserve(kept + 1) > budget) break;
     used += size;
     kept++;
     fence = nextFence;

@@ -67,10 +67,28 @@ export function renderFooterLine(comparison: Comparison, links: ReportLinks): st
   return `<sub>${parts.join(" · ")}</sub>`;
 }
 
-/** Where the full report is, in words, for notes about what a comment leaves out. */
-export function describeFullReport(links: ReportLinks): string {
-  if (links.reportUrl) return `the ${renderLink("full report", links.reportUrl)} has every case`;
-  if (links.runUrl)
-    return `the ${renderLink("workflow run", links.runUrl)}'s job summary and artifacts have every case`;
-  return "`promptfirst report --format html` on the comparison shows every case";
+/** The result files of a comparison's two sides, when it names them (`compare` records the paths it read). */
+export interface RunFiles {
+  head?: string;
+  base?: string;
+}
+
+/** A path as one shell word: kept as it is when it is plain, else in single quotes. */
+function quoteShellWord(word: string): string {
+  return /^[A-Za-z0-9._/@:+=-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * Where the full report is, as a sentence for notes about what a comment leaves out: the report link, else the
+ * workflow run, else the command that renders every case. The HTML report lists every case only when it is
+ * given both runs' results, so the command names them (the comparison's own paths when it has them).
+ */
+export function describeFullReport(links: ReportLinks, runs: RunFiles = {}): string {
+  if (links.reportUrl) return `The ${renderLink("full report", links.reportUrl)} has every case`;
+  if (links.runUrl) {
+    return `The ${renderLink("workflow run", links.runUrl)} has more in its job summary, and every case in the \`report.html\` it writes`;
+  }
+  const head = quoteShellWord((runs.head ?? "HEAD.json").slice(0, 200));
+  const base = quoteShellWord((runs.base ?? "BASE.json").slice(0, 200));
+  return `${inlineCode(`promptfirst report --format html --comparison FILE --head ${head} --base ${base}`)} shows every case`;
 }

@@ -1,15 +1,18 @@
 import type { Comparison, GateFinding } from "@promptfirst/core";
+import { type ChangeSegment, type ChangeSummary, collectChanges } from "../changes.ts";
 import {
-  formatGateWord,
-  GATE_LABELS,
+  describeOutcome,
   isQuietStatus,
   listGates,
+  listVerdictParts,
   markStatus,
   rankStatus,
   STATUS_MARK,
+  selectWorstStatus,
   shortSha,
 } from "../wording.ts";
 import { escapeMarkdown, formatCount, inlineCode } from "./escape.ts";
+import { describeRecommendation, formatDaysLeft, PROMPT_FIRST_MARK } from "./prompt-first.ts";
 
 /** Most reasons listed under the verdict before `and N more`. */
 const MAX_HEADLINE_REASONS = 6;
@@ -17,51 +20,24 @@ const MAX_HEADLINE_REASONS = 6;
 /** Reasons per gate listed under the verdict. */
 const MAX_REASONS_PER_GATE = 3;
 
+/** Changes listed in the "What changed" line before `and N more`. */
+const MAX_CHANGE_ITEMS = 8;
+
 /**
  * The verdict line: each gate with its mark and, unless it passed, its status in words
  * (`✅ quality · ❌ cost failed · 🟡 prompt first inconclusive`). A gate the comparison lacks is shown as not
  * evaluated, never as a pass; the errors gate is shown only when it did not pass.
  */
 export function renderVerdictLine(comparison: Pick<Comparison, "verdict" | "thresholds">): string {
-  const gates = listGates(comparison);
-  const parts: string[] = [];
-  for (const name of ["quality", "cost", "promptFirst"] as const) {
-    const found = gates.find((g) => g.name === name);
-    if (found) parts.push(formatGateWord(GATE_LABELS[name], found.gate.status));
-    else if (name === "promptFirst" && isPromptFirstOff(comparison))
-      parts.push(`${STATUS_MARK["not applicable"]} prompt first off`);
-    else parts.push(formatGateWord(GATE_LABELS[name], "not evaluated"));
-  }
-  const errors = gates.find((g) => g.name === "errors");
-  if (errors && errors.gate.status !== "pass")
-    parts.push(formatGateWord(GATE_LABELS.errors, errors.gate.status));
-  return parts.join(" · ");
-}
-
-/** Whether the prompt-first rule was turned off for this comparison (`--prompt-first off`). */
-function isPromptFirstOff(comparison: Pick<Comparison, "thresholds">): boolean {
-  return comparison.thresholds.promptFirst === "off";
+  return listVerdictParts(comparison)
+    .map((p) => p.text)
+    .join(" · ");
 }
 
 /** The mark of the whole comparison: ❌ when the check fails, ✅ only when every gate passed. */
 export function markVerdict(comparison: Pick<Comparison, "verdict" | "thresholds">): string {
   if (comparison.verdict.failed) return STATUS_MARK.fail;
-  const statuses = listGates(comparison).map((g) => g.gate.status as string);
-  const hasPromptFirst = listGates(comparison).some((g) => g.name === "promptFirst");
-  if (!hasPromptFirst && !isPromptFirstOff(comparison)) statuses.push("not evaluated");
-  const worst = statuses.reduce((a, b) => (rankStatus(b) > rankStatus(a) ? b : a), "pass");
-  return markStatus(worst);
-}
-
-/** One sentence on the whole check: fails, passes, or passes nothing yet. */
-function describeOutcome(comparison: Comparison): string {
-  const v = comparison.verdict;
-  if (v.failed) return `**The check fails** (fail on: ${v.failOn}).`;
-  const notPassed = listGates(comparison).filter((g) => !isQuietStatus(g.gate.status));
-  if (notPassed.length === 0) return "**The check passes.**";
-  return `**No gate fails the check, but not every gate passed** (${notPassed
-    .map((g) => `${GATE_LABELS[g.name]} ${g.gate.status === "warn" ? "warning" : g.gate.status}`)
-    .join(", ")}).`;
+  return markStatus(selectWorstStatus(listVerdictParts(comparison).map((p) => p.status)));
 }
 
 /** What was compared: head against base, suites, candidates and the cases both sides ran. */
@@ -80,11 +56,31 @@ export function renderScopeLine(comparison: Comparison): string {
   ].join(" · ");
 }
 
-/** The findings that explain a verdict that is not a pass: per gate, the worst ones first. */
+/** A change's segments as inline markdown: names as code, words escaped. */
+export function renderChangeSegments(segments: readonly ChangeSegment[]): string {
+  return segments
+    .map((s) => ("code" in s ? inlineCode(s.code.slice(0, 120)) : escapeMarkdown(s.text)))
+    .join("");
+}
+
+/** `**What changed:** `prompt-v3`: gpt-4o-mini → gpt-4.1-mini · config hash …`, empty when nothing did. */
+export function renderChangesLine(changes: ChangeSummary): string {
+  if (changes.items.length === 0) return "";
+  const shown = changes.items.slice(0, MAX_CHANGE_ITEMS).map((item) => renderChangeSegments(item.segments));
+  const more = changes.items.length - shown.length;
+  return `**What changed:** ${shown.join(" · ")}${more > 0 ? ` · and ${more} more` : ""}`;
+}
+
+/**
+ * The findings that explain a verdict that is not a pass: per gate, the worst ones first. The prompt-first
+ * gate's findings are left out when the comparison carries the rule's report: the headline summarises each
+ * suite under the rule instead (see renderPromptFirstHeadline), and the prompt-first section lists them.
+ */
 export function selectHeadlineFindings(comparison: Comparison): GateFinding[] {
   const out: GateFinding[] = [];
-  for (const { gate } of listGates(comparison)) {
+  for (const { name, gate } of listGates(comparison)) {
     if (isQuietStatus(gate.status)) continue;
+    if (name === "promptFirst" && comparison.promptFirst) continue;
     const worst = gate.findings
       .map((finding, index) => ({ finding, index }))
       .filter(({ finding }) => !isQuietStatus(finding.status))
@@ -92,7 +88,7 @@ export function selectHeadlineFindings(comparison: Comparison): GateFinding[] {
       .map(({ finding }) => finding);
     out.push(...worst.slice(0, MAX_REASONS_PER_GATE));
   }
-  return out;
+  return out.slice(0, MAX_HEADLINE_REASONS);
 }
 
 /** A finding as a list item: its mark and its (escaped) message. */
@@ -101,30 +97,77 @@ export function renderFindingItem(finding: Pick<GateFinding, "status" | "message
 }
 
 /**
- * The top of the comment, readable in five seconds: the verdict line as a heading, whether the check fails,
- * what was compared, and the reasons behind every gate that did not pass (or, when all pass, what held).
+ * One line per suite the prompt-first rule did not let pass (violated, warning): its status, how many
+ * violations and warnings, the nearest model shutdown with its days left, and the recommendation. The
+ * findings themselves are listed once, in the prompt-first section.
  */
-export function renderHeadline(comparison: Comparison): string[] {
+export function renderPromptFirstHeadline(comparison: Comparison): string[] {
+  const report = comparison.promptFirst;
+  if (!report) return [];
+  const lines: string[] = [];
+  for (const suite of report.suites) {
+    if (suite.status !== "violated" && suite.status !== "warning") continue;
+    const violations = suite.findings.filter((f) => f.severity === "violation").length;
+    const warnings = suite.findings.filter((f) => f.severity === "warning").length;
+    const counts = [
+      violations > 0 ? formatCount(violations, "violation") : "",
+      warnings > 0 ? formatCount(warnings, "warning") : "",
+    ].filter(Boolean);
+    const soonest = [...suite.lifecycle].sort((a, b) => a.daysLeft - b.daysLeft)[0];
+    const shutdown = soonest
+      ? ` · model shutdown: ${inlineCode(soonest.candidate)} (**${formatDaysLeft(soonest.daysLeft)}**)`
+      : "";
+    const mark = PROMPT_FIRST_MARK[suite.status] ?? STATUS_MARK.unknown;
+    lines.push(
+      `- ${mark} prompt first · ${inlineCode(suite.suite)}: ${suite.status}${counts.length > 0 ? ` (${counts.join(", ")})` : ""}${shutdown} · recommendation: ${describeRecommendation(suite.recommendation.kind)} (see Prompt first below)`,
+    );
+  }
+  return lines;
+}
+
+/**
+ * The top of the comment, readable in five seconds: the verdict line with what changed as a heading, whether
+ * the check fails, what was compared, what changed in detail, and the reasons behind every gate that did not
+ * pass (or, when all pass, what held). Findings shown here are not repeated under their suite.
+ */
+export function renderHeadline(
+  comparison: Comparison,
+  findings = selectHeadlineFindings(comparison),
+): string[] {
+  const changes = collectChanges(comparison);
+  const outcome = describeOutcome(comparison);
   const lines = [
-    `## ${markVerdict(comparison)} promptfirst: ${renderVerdictLine(comparison)}`,
+    `## ${markVerdict(comparison)} promptfirst: ${renderVerdictLine(comparison)} — ${changes.brief}`,
     "",
-    `${describeOutcome(comparison)} ${renderScopeLine(comparison)}`,
+    `**${outcome.lead}**${outcome.rest} ${renderScopeLine(comparison)}`,
     "",
   ];
-  if (!listGates(comparison).some((g) => g.name === "promptFirst") && !isPromptFirstOff(comparison)) {
-    lines.push(`- ${STATUS_MARK["not evaluated"]} prompt first: the rule was not applied to this comparison`);
+  const changed = renderChangesLine(changes);
+  if (changed !== "") lines.push(changed, "");
+  for (const part of listVerdictParts(comparison)) {
+    if (part.note !== undefined && !isQuietStatus(part.status)) {
+      lines.push(`- ${STATUS_MARK[part.status]} ${part.words}: ${part.note}`);
+    }
   }
-  const findings = selectHeadlineFindings(comparison);
   if (findings.length === 0 && !comparison.verdict.failed && isQuietStatus(comparison.verdict.status)) {
     const t = comparison.thresholds;
     lines.push(
       `- ${STATUS_MARK.pass} No candidate's score dropped more than ${(t.maxScoreDrop * 100).toFixed(1)} points beyond noise, and no cost per call rose more than ${t.maxCostIncrease}%.`,
     );
   }
-  for (const finding of findings.slice(0, MAX_HEADLINE_REASONS)) lines.push(renderFindingItem(finding));
-  if (findings.length > MAX_HEADLINE_REASONS) {
-    lines.push(`- … and ${findings.length - MAX_HEADLINE_REASONS} more below`);
-  }
+  for (const finding of findings) lines.push(renderFindingItem(finding));
+  const more = countHeadlineCandidates(comparison) - findings.length;
+  if (more > 0) lines.push(`- … and ${more} more under the suites below`);
+  lines.push(...renderPromptFirstHeadline(comparison));
   if (lines[lines.length - 1] !== "") lines.push("");
   return lines;
+}
+
+/** How many findings could explain the verdict (those not quiet, outside the summarised prompt-first gate). */
+function countHeadlineCandidates(comparison: Comparison): number {
+  return listGates(comparison)
+    .filter(
+      ({ name, gate }) => !isQuietStatus(gate.status) && !(name === "promptFirst" && comparison.promptFirst),
+    )
+    .reduce((n, { gate }) => n + gate.findings.filter((f) => !isQuietStatus(f.status)).length, 0);
 }

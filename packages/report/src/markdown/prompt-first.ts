@@ -33,6 +33,11 @@ const RECOMMENDATION_LABEL: Readonly<Record<string, string>> = {
   none: "nothing to recommend",
 };
 
+/** A recommendation's kind in words: `keep the prompt`, `fine-tune`, `improve the prompt or the data`. */
+export function describeRecommendation(kind: string): string {
+  return RECOMMENDATION_LABEL[kind] ?? kind;
+}
+
 /** `49 days left`, `1 day left`, `shuts down today`, `shut down 3 days ago`. */
 export function formatDaysLeft(days: number): string {
   if (days > 1) return `${formatInt(days)} days left`;
@@ -49,6 +54,12 @@ function formatMonths(months: number | null): string {
   if (months === null) return "—";
   if (months < 1) return "< 1 month";
   return `${months.toFixed(1)} months`;
+}
+
+/** `$335 / pt`, or `saves $119 / pt` when the fine-tune saves money for each point it gains; `—` unknown. */
+function formatCostPerPoint(usd: number | null): string {
+  if (usd === null) return "—";
+  return usd < 0 ? `saves ${formatDollars(-usd)} / pt` : `${formatDollars(usd)} / pt`;
 }
 
 /** The fine-tunes of a suite against its best prompt, one row each. */
@@ -90,7 +101,7 @@ function renderFineTuneTable(suite: SuitePromptFirstView, confidence: number): s
       training,
       monthly,
       formatMonths(f.costs.paybackMonths),
-      f.costs.costPerPointUsd === null ? "—" : `${formatDollars(f.costs.costPerPointUsd)} / pt`,
+      formatCostPerPoint(f.costs.costPerPointUsd),
     ]);
   }
   return [markdownTable(rows, { alignDelimiters: false }), ""];
@@ -129,9 +140,14 @@ function renderClusterTable(suite: SuitePromptFirstView): string[] {
   return lines;
 }
 
-function renderLifecycle(suite: SuitePromptFirstView): string[] {
+/**
+ * Model shutdowns the rule's findings do not already state (the rule words each one as a finding, listed above;
+ * a report from elsewhere may carry shutdowns alone).
+ */
+function renderLifecycle(suite: SuitePromptFirstView, stated: ReadonlySet<string>): string[] {
   const lines: string[] = [];
   for (const w of suite.lifecycle) {
+    if (stated.has(w.message)) continue;
     const days = formatDaysLeft(w.daysLeft);
     const match = w.matchedBy
       ? `; ${inlineCode(w.matchedBy.candidate)}${w.matchedBy.model ? ` (${escapeMarkdown(w.matchedBy.model)})` : ""} ${w.matchedBy.verdict === "better" ? "does better" : w.matchedBy.verdict === "matches" ? "matches it" : w.matchedBy.verdict === "worse" ? "does worse" : "cannot yet tell"}: ${formatPoints(w.matchedBy.meanDiff)} pts${formatInterval(w.matchedBy.ciLow, w.matchedBy.ciHigh)} on ${formatInt(w.matchedBy.n)} cases`
@@ -145,25 +161,38 @@ function renderLifecycle(suite: SuitePromptFirstView): string[] {
   return lines;
 }
 
-/** One suite under the rule: status, recommendation, reasons, best prompt, fine-tunes, clusters, shutdowns. */
+/**
+ * One suite under the rule: status, recommendation, the violations and warnings (each once), the rule's notes
+ * folded (left out when `brief`), best prompt, fine-tunes, clusters, and shutdowns no finding states.
+ */
 export function renderSuitePromptFirst(
   suite: SuitePromptFirstView,
   report: PromptFirstReportView,
   options: { brief: boolean },
 ): string[] {
   const mark = PROMPT_FIRST_MARK[suite.status] ?? STATUS_MARK.unknown;
-  const rec = RECOMMENDATION_LABEL[suite.recommendation.kind] ?? suite.recommendation.kind;
   const lines = [
-    `#### ${mark} ${inlineCode(suite.suite)}: ${suite.status} · recommendation: ${rec}`,
+    `#### ${mark} ${inlineCode(suite.suite)}: ${suite.status} · recommendation: ${describeRecommendation(suite.recommendation.kind)}`,
     "",
     escapeMarkdown(suite.recommendation.text, { lineStart: true }),
     "",
   ];
-  const findings = suite.findings.filter((f) => !options.brief || f.severity !== "info");
-  for (const f of findings) {
-    lines.push(`- ${SEVERITY_MARK[f.severity] ?? STATUS_MARK.info} ${escapeMarkdown(f.message)}`);
+  const open = suite.findings.filter((f) => f.severity !== "info");
+  const notes = suite.findings.filter((f) => f.severity === "info");
+  const item = (f: (typeof suite.findings)[number]): string =>
+    `- ${SEVERITY_MARK[f.severity] ?? STATUS_MARK.info} ${escapeMarkdown(f.message)}`;
+  lines.push(...open.map(item));
+  if (open.length > 0) lines.push("");
+  if (!options.brief && notes.length > 0) {
+    lines.push(
+      `<details><summary>${notes.length === 1 ? "1 note" : `${notes.length} notes`} of the rule</summary>`,
+      "",
+      ...notes.map(item),
+      "",
+      "</details>",
+      "",
+    );
   }
-  if (findings.length > 0) lines.push("");
   if (suite.bestPrompt) {
     const b = suite.bestPrompt;
     const se = b.stdErr === null ? "" : ` ± ${(b.stdErr * 100).toFixed(1)}`;
@@ -180,7 +209,7 @@ export function renderSuitePromptFirst(
   }
   lines.push(...renderFineTuneTable(suite, report.confidence));
   lines.push(...renderClusterTable(suite));
-  lines.push(...renderLifecycle(suite));
+  lines.push(...renderLifecycle(suite, new Set(suite.findings.map((f) => f.message))));
   return lines;
 }
 
@@ -206,7 +235,7 @@ export function renderPromptFirstSection(comparison: Comparison, options: { brie
   const lines = [
     heading,
     "",
-    `${escapeMarkdown(report.summary, { lineStart: true })} · a fine-tune must gain ${formatPoints(report.minFineTuneGain)} pts over the best prompt, with the interval's lower bound above 0.`,
+    `A fine-tune must gain ${formatPoints(report.minFineTuneGain)} pts over the best prompt, with the interval's lower bound above 0.`,
     "",
   ];
   for (const suite of applicable) lines.push(...renderSuitePromptFirst(suite, report, options));

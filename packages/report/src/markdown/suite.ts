@@ -70,6 +70,17 @@ export function formatErrors(c: CandidateComparison): string {
   return c.head.errors === 0 ? "0" : `${formatInt(c.head.errors)} (${formatScorePercent(c.head.errorRate)})`;
 }
 
+/**
+ * The model a candidate ran: `gpt-4o-mini → gpt-4.1-mini` when base and head differ, else the one model
+ * (untrusted: from the pull request's config; renderers escape it). Undefined when neither side names one.
+ */
+export function describeModelChange(c: CandidateComparison): string | undefined {
+  const base = c.base?.model;
+  const head = c.head?.model;
+  if (base !== undefined && head !== undefined && base !== head) return `${base} → ${head}`;
+  return head ?? base;
+}
+
 /** The status cell: `✅`, or every gate that did not pass with its mark (`❌ cost · 🟡 quality`). */
 export function formatCandidateStatus(c: CandidateComparison): string {
   if (c.status === "removed") return `${STATUS_MARK.info} removed on head`;
@@ -118,7 +129,7 @@ export function renderCandidateTable(suite: SuiteComparison, confidence: number)
     ],
   ];
   for (const c of suite.candidates) {
-    const model = c.head?.model ?? c.base?.model;
+    const model = describeModelChange(c);
     const target = c.reachesTarget.head === true ? " 🎯" : "";
     const kind = c.kind === "fine-tune" ? " (fine-tune)" : "";
     rows.push([
@@ -139,12 +150,25 @@ export function renderCandidateTable(suite: SuiteComparison, confidence: number)
   });
 }
 
-/** A suite's findings from every gate (quality, cost, errors, prompt first), worst first. */
-export function collectSuiteFindings(comparison: Comparison, suite: string): GateFinding[] {
+/**
+ * A suite's findings from the quality, cost and errors gates, worst first, without those already shown
+ * (`shown`: the headline's). The prompt-first gate's findings are the rule's own, listed in the prompt-first
+ * section; they are included only when the comparison lacks the rule's report.
+ */
+export function collectSuiteFindings(
+  comparison: Comparison,
+  suite: string,
+  shown: ReadonlySet<GateFinding> = new Set(),
+): GateFinding[] {
   const gates = comparison.verdict.gates;
-  const all = [gates.quality, gates.cost, gates.errors, ...(gates.promptFirst ? [gates.promptFirst] : [])];
+  const all = [
+    gates.quality,
+    gates.cost,
+    gates.errors,
+    ...(gates.promptFirst && !comparison.promptFirst ? [gates.promptFirst] : []),
+  ];
   return all
-    .flatMap((g) => g.findings.filter((f) => f.suite === suite))
+    .flatMap((g) => g.findings.filter((f) => f.suite === suite && !shown.has(f)))
     .map((finding, index) => ({ finding, index }))
     .sort((a, b) => rankStatus(b.finding.status) - rankStatus(a.finding.status) || a.index - b.index)
     .map(({ finding }) => finding);

@@ -1,0 +1,161 @@
+import type { Comparison } from "@promptfirst/core";
+import { formatInt } from "./wording.ts";
+
+/**
+ * What a change did, as far as a Comparison tells: models switched, candidates and suites added or removed,
+ * cases added, removed or edited, training files changed, and whether the config hash (over the config and every
+ * file it references: prompts, cases, training data) moved. A prompt edit shows only through that hash: the
+ * Comparison carries no per-candidate prompt hash.
+ */
+
+/** A piece of a change's description: a name to show as code (untrusted), or plain words. */
+export type ChangeSegment = { code: string } | { text: string };
+
+/** One change, as segments each renderer escapes its own way. */
+export interface ChangeItem {
+  kind: "model" | "candidate" | "suite" | "cases" | "data" | "config";
+  segments: ChangeSegment[];
+}
+
+/** The changes of a comparison: a short phrase for the verdict line, and the items in detail. */
+export interface ChangeSummary {
+  /** A few counted phrases, no names (`1 model changed, 2 cases added`); safe as plain text anywhere. */
+  brief: string;
+  items: ChangeItem[];
+}
+
+/** Phrases in the brief summary before `and more`. */
+const MAX_BRIEF_PHRASES = 3;
+
+const code = (text: string): ChangeSegment => ({ code: text });
+const text = (words: string): ChangeSegment => ({ text: words });
+
+function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${formatInt(n)} ${n === 1 ? noun : plural}`;
+}
+
+/** `5 added, 2 removed, 1 edited`, leaving out zeros. */
+function describeCaseCounts(added: number, removed: number, changed: number): string {
+  return [
+    added > 0 ? `${formatInt(added)} added` : "",
+    removed > 0 ? `${formatInt(removed)} removed` : "",
+    changed > 0 ? `${formatInt(changed)} edited` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
+
+/** Training files the change touches: a non-empty diff against base, or marked changed by the rule. */
+function collectDataChanges(comparison: Comparison): ChangeItem[] {
+  const changedByRule = new Set(
+    (comparison.promptFirst?.suites ?? []).flatMap((s) => s.data.filter((d) => d.changed).map((d) => d.file)),
+  );
+  const items: ChangeItem[] = [];
+  for (const report of comparison.dataReports ?? []) {
+    const d = report.diff;
+    if (d && d.added + d.removed + d.changed > 0) {
+      items.push({
+        kind: "data",
+        segments: [
+          code(report.file),
+          text(`: +${formatInt(d.added)} −${formatInt(d.removed)} ~${formatInt(d.changed)} examples`),
+        ],
+      });
+    } else if (!d && changedByRule.has(report.file)) {
+      items.push({ kind: "data", segments: [code(report.file), text(": new (no base version)")] });
+    }
+  }
+  return items;
+}
+
+/** Every change the comparison shows, in the order a reviewer reads them. */
+export function collectChanges(comparison: Comparison): ChangeSummary {
+  const multiSuite = comparison.suites.length > 1;
+  const where = (suite: string, candidate: string): ChangeSegment[] =>
+    multiSuite ? [code(suite), text(" / "), code(candidate)] : [code(candidate)];
+  const models: ChangeItem[] = [];
+  const candidates: ChangeItem[] = [];
+  const suites: ChangeItem[] = [];
+  const cases: ChangeItem[] = [];
+  let added = 0;
+  let removed = 0;
+  let casesAdded = 0;
+  let casesRemoved = 0;
+  let casesChanged = 0;
+  for (const suite of comparison.suites) {
+    if (suite.status !== "compared") {
+      suites.push({
+        kind: "suite",
+        segments: [text(suite.status === "new" ? "new suite " : "removed suite "), code(suite.name)],
+      });
+      continue;
+    }
+    const c = suite.cases;
+    const counts = describeCaseCounts(c.added.length, c.removed.length, c.changed.length);
+    if (counts !== "") {
+      cases.push({ kind: "cases", segments: [code(suite.name), text(`: cases ${counts}`)] });
+      casesAdded += c.added.length;
+      casesRemoved += c.removed.length;
+      casesChanged += c.changed.length;
+    }
+    for (const candidate of suite.candidates) {
+      const baseModel = candidate.base?.model;
+      const headModel = candidate.head?.model;
+      if (candidate.status === "new") {
+        added++;
+        candidates.push({
+          kind: "candidate",
+          segments: [
+            text("new candidate "),
+            ...where(suite.name, candidate.name),
+            ...(headModel === undefined ? [] : [text(` on ${headModel}`)]),
+          ],
+        });
+      } else if (candidate.status === "removed") {
+        removed++;
+        candidates.push({
+          kind: "candidate",
+          segments: [text("removed candidate "), ...where(suite.name, candidate.name)],
+        });
+      } else if (baseModel !== undefined && headModel !== undefined && baseModel !== headModel) {
+        models.push({
+          kind: "model",
+          segments: [...where(suite.name, candidate.name), text(`: ${baseModel} → ${headModel}`)],
+        });
+      }
+    }
+  }
+  const data = collectDataChanges(comparison);
+  const items = [...models, ...candidates, ...suites, ...cases, ...data];
+  const phrases: string[] = [];
+  if (models.length > 0) phrases.push(`${count(models.length, "model")} changed`);
+  if (added > 0) phrases.push(`${count(added, "candidate")} added`);
+  if (removed > 0) phrases.push(`${count(removed, "candidate")} removed`);
+  const newSuites = comparison.suites.filter((s) => s.status === "new").length;
+  const goneSuites = comparison.suites.filter((s) => s.status === "removed").length;
+  if (newSuites > 0) phrases.push(`${count(newSuites, "suite")} added`);
+  if (goneSuites > 0) phrases.push(`${count(goneSuites, "suite")} removed`);
+  if (cases.length > 0) phrases.push(`cases ${describeCaseCounts(casesAdded, casesRemoved, casesChanged)}`);
+  if (data.length > 0)
+    phrases.push(data.length === 1 ? "training data changed" : `${data.length} training files changed`);
+  const baseHash = comparison.base.config.hash;
+  const headHash = comparison.head.config.hash;
+  if (baseHash !== headHash) {
+    items.push({
+      kind: "config",
+      segments: [
+        text("config hash "),
+        code(baseHash.slice(0, 12)),
+        text(" → "),
+        code(headHash.slice(0, 12)),
+        text(" (the config or a file it references)"),
+      ],
+    });
+  }
+  if (phrases.length === 0) {
+    phrases.push(baseHash !== headHash ? "config or prompts changed" : "same config, prompts and cases");
+  }
+  const shown = phrases.slice(0, MAX_BRIEF_PHRASES);
+  const brief = phrases.length > shown.length ? `${shown.join(", ")} and more` : shown.join(", ");
+  return { brief, items };
+}
