@@ -1,4 +1,0 @@
-import { createRequire as __pfCreateRequire } from 'node:module'; const require = __pfCreateRequire(import.meta.url);
-function formatIssue(issue){let where=issue.line===void 0?issue.file:`${issue.file}:${issue.line}`;return issue.path?`${where}: ${issue.path}: ${issue.message}`:`${where}: ${issue.message}`}var PromptfirstError=class _PromptfirstError extends Error{code;issues;constructor(code,message,issues=[]){super(message),this.name="PromptfirstError",this.code=code,this.issues=issues}static fromIssues(code,issues,heading){let lines=issues.map(formatIssue),message=heading?[heading,...lines.map(l=>`  ${l}`)].join(`
-`):lines.join(`
-`);return new _PromptfirstError(code,message,issues)}};function isPromptfirstError(value){return value instanceof PromptfirstError||value instanceof Error&&value.name==="PromptfirstError"&&"code"in value&&"issues"in value}export{PromptfirstError,isPromptfirstError};
