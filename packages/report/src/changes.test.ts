@@ -3,9 +3,12 @@ import { describe, expect, it } from "vitest";
 import { collectChanges } from "./changes.ts";
 import { makePassScenario, makePromptFirstViolationScenario } from "./test-fixtures.ts";
 
-/** The pass scenario with its first suite's cases and candidates edited, and base's config hash set. */
+/** The pass scenario with its prompt edit undone (both sides' prompts alike), then `edit` applied. */
 function editPass(edit: (comparison: Comparison) => void): Comparison {
   const { comparison } = makePassScenario();
+  for (const candidate of comparison.suites[0]!.candidates) {
+    if (candidate.head && candidate.base?.prompt) candidate.head.prompt = candidate.base.prompt;
+  }
   edit(comparison);
   return comparison;
 }
@@ -34,7 +37,27 @@ describe("collectChanges", () => {
   it("says nothing changed only when the config hash is the same and nothing else moved", () => {
     const same = collectChanges(editPass((c) => (c.head.config.hash = c.base.config.hash)));
     expect(same).toEqual({ brief: "same config, prompts and cases", items: [] });
-    expect(collectChanges(makePassScenario().comparison).brief).toBe("config or prompts changed");
+    // The pass scenario rewords prompt-v3's prompt: named, with its file.
+    const reworded = collectChanges(makePassScenario().comparison);
+    expect(reworded.brief).toBe("1 prompt edited");
+    expect(reworded.items[0]).toEqual({
+      kind: "prompt",
+      segments: [
+        { code: "prompt-v3" },
+        { text: ": prompt " },
+        { code: "prompts/prompt-v3.md" },
+        { text: " edited" },
+      ],
+    });
+    // Only the config moved: said so; a comparison whose sides carry no prompt cannot tell the two apart.
+    expect(collectChanges(editPass(() => {})).brief).toBe("config changed");
+    const older = editPass((c) => {
+      for (const candidate of c.suites[0]!.candidates) {
+        delete candidate.head!.prompt;
+        delete candidate.base!.prompt;
+      }
+    });
+    expect(collectChanges(older).brief).toBe("config or prompts changed");
   });
 
   it("keeps the brief to three phrases, and names suites with candidates when there are several", () => {

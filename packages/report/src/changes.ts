@@ -2,10 +2,10 @@ import type { Comparison } from "@promptfirst/core";
 import { formatInt } from "./wording.ts";
 
 /**
- * What a change did, as far as a Comparison tells: models switched, candidates and suites added or removed,
- * cases added, removed or edited, training files changed, and whether the config hash (over the config and every
- * file it references: prompts, cases, training data) moved. A prompt edit shows only through that hash: the
- * Comparison carries no per-candidate prompt hash.
+ * What a change did, as far as a Comparison tells: prompts edited (each side's prompt hash), models switched,
+ * candidates and suites added or removed, cases added, removed or edited, training files changed, and whether the
+ * config hash (over the config and every file it references: prompts, cases, training data) moved. A comparison
+ * written before sides carried their prompt shows a prompt edit only through that hash.
  */
 
 /** A piece of a change's description: a name to show as code (untrusted), or plain words. */
@@ -13,7 +13,7 @@ export type ChangeSegment = { code: string } | { text: string };
 
 /** One change, as segments each renderer escapes its own way. */
 export interface ChangeItem {
-  kind: "model" | "candidate" | "suite" | "cases" | "data" | "config";
+  kind: "prompt" | "model" | "candidate" | "suite" | "cases" | "data" | "config";
   segments: ChangeSegment[];
 }
 
@@ -73,6 +73,8 @@ export function collectChanges(comparison: Comparison): ChangeSummary {
   const multiSuite = comparison.suites.length > 1;
   const where = (suite: string, candidate: string): ChangeSegment[] =>
     multiSuite ? [code(suite), text(" / "), code(candidate)] : [code(candidate)];
+  const prompts: ChangeItem[] = [];
+  let promptsKnown = false;
   const models: ChangeItem[] = [];
   const candidates: ChangeItem[] = [];
   const suites: ChangeItem[] = [];
@@ -117,17 +119,40 @@ export function collectChanges(comparison: Comparison): ChangeSummary {
           kind: "candidate",
           segments: [text("removed candidate "), ...where(suite.name, candidate.name)],
         });
-      } else if (baseModel !== undefined && headModel !== undefined && baseModel !== headModel) {
-        models.push({
-          kind: "model",
-          segments: [...where(suite.name, candidate.name), text(`: ${baseModel} → ${headModel}`)],
-        });
+      } else {
+        const basePrompt = candidate.base?.prompt;
+        const headPrompt = candidate.head?.prompt;
+        if (basePrompt && headPrompt) promptsKnown = true;
+        if (
+          basePrompt &&
+          headPrompt &&
+          candidate.kind !== "fine-tune" &&
+          basePrompt.hash !== headPrompt.hash
+        ) {
+          prompts.push({
+            kind: "prompt",
+            segments: [
+              ...where(suite.name, candidate.name),
+              text(": prompt "),
+              ...(basePrompt.source === headPrompt.source
+                ? [code(headPrompt.source), text(" edited")]
+                : [code(basePrompt.source), text(" → "), code(headPrompt.source)]),
+            ],
+          });
+        }
+        if (baseModel !== undefined && headModel !== undefined && baseModel !== headModel) {
+          models.push({
+            kind: "model",
+            segments: [...where(suite.name, candidate.name), text(`: ${baseModel} → ${headModel}`)],
+          });
+        }
       }
     }
   }
   const data = collectDataChanges(comparison);
-  const items = [...models, ...candidates, ...suites, ...cases, ...data];
+  const items = [...prompts, ...models, ...candidates, ...suites, ...cases, ...data];
   const phrases: string[] = [];
+  if (prompts.length > 0) phrases.push(`${count(prompts.length, "prompt")} edited`);
   if (models.length > 0) phrases.push(`${count(models.length, "model")} changed`);
   if (added > 0) phrases.push(`${count(added, "candidate")} added`);
   if (removed > 0) phrases.push(`${count(removed, "candidate")} removed`);
@@ -153,7 +178,13 @@ export function collectChanges(comparison: Comparison): ChangeSummary {
     });
   }
   if (phrases.length === 0) {
-    phrases.push(baseHash !== headHash ? "config or prompts changed" : "same config, prompts and cases");
+    phrases.push(
+      baseHash === headHash
+        ? "same config, prompts and cases"
+        : promptsKnown
+          ? "config changed"
+          : "config or prompts changed",
+    );
   }
   const shown = phrases.slice(0, MAX_BRIEF_PHRASES);
   const brief = phrases.length > shown.length ? `${shown.join(", ")} and more` : shown.join(", ");

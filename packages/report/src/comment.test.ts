@@ -84,7 +84,7 @@ describe("the top of the comment", () => {
       "`training/coding.jsonl`: +49 −4 \\~0 examples",
     ],
     ["not-evaluated", makeNotEvaluatedScenario, "1 suite added", "new suite `summaries`"],
-    ["pass", makePassScenario, "config or prompts changed", "config hash `9f1c2e7a4b3d` → `c47e0d2a9b15`"],
+    ["pass", makePassScenario, "1 prompt edited", "`prompt-v3`: prompt `prompts/prompt-v3.md` edited"],
   ] as const)(
     "%s: the first line has the verdicts and what changed (%s), detailed below",
     (_, make, brief, detail) => {

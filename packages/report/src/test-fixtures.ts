@@ -147,7 +147,8 @@ export function makePassScenario(): Scenario {
       { name: "support", target: 0.85, volume: 50_000, candidates: cands.map((c) => ({ ...c, cases })) },
     ],
   });
-  return compareWithRule(runBase(spec(SUPPORT_BASE)), runHead(spec(SUPPORT_BASE), "feature/tone"));
+  const reworded = SUPPORT_BASE.map((c, i) => (i === 0 ? { ...c, promptHash: "7a1c0e93b2d4" } : c));
+  return compareWithRule(runBase(spec(SUPPORT_BASE)), runHead(spec(reworded), "feature/tone"));
 }
 
 /** Quality regresses: eight cases flip to failing, one improves, one is flaky. */
@@ -176,17 +177,20 @@ export function makeRegressionScenario(): Scenario {
       };
     return { score: i % 10 === 0 ? 0 : 1 };
   });
-  const spec = (cases: CaseSpec[]): RunSpec => ({
+  const spec = (cases: CaseSpec[], promptHash?: string): RunSpec => ({
     suites: [
       {
         name: "support",
         target: 0.85,
         volume: 50_000,
-        candidates: [{ ...SUPPORT_BASE[0]!, cases }],
+        candidates: [{ ...SUPPORT_BASE[0]!, cases, ...(promptHash ? { promptHash } : {}) }],
       },
     ],
   });
-  return compareWithRule(runBase(spec(baseCases)), runHead(spec(headCases), "feature/shorter-prompt"));
+  return compareWithRule(
+    runBase(spec(baseCases)),
+    runHead(spec(headCases, "5e0b9f21c6a8"), "feature/shorter-prompt"),
+  );
 }
 
 /** Cost fails: the head switches to a model 60% dearer per call; quality holds. */

@@ -48,6 +48,8 @@ export interface CandidateSpec {
   costPerCallUsd?: number | null;
   /** Latency of each call not given one, ms (default 1000). */
   latencyMs?: number;
+  /** The prompt's hash (default `000000000000`): give base and head different ones for an edited prompt. */
+  promptHash?: string;
 }
 
 /** One suite. */
@@ -138,7 +140,7 @@ export function buildCandidate(spec: CandidateSpec): CandidateResult {
     model,
     baseURL: "http://127.0.0.1:1/v1",
     params: {},
-    prompt: { source: `prompts/${spec.name}.md`, hash: "000000000000" },
+    prompt: { source: `prompts/${spec.name}.md`, hash: spec.promptHash ?? "000000000000" },
     summary: summarizeCandidate(cases),
     cases,
   };

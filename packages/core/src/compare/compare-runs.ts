@@ -291,6 +291,7 @@ function describeSide(candidate: CandidateResult, volume: number | undefined): C
   };
   const model = candidate.model ?? candidate.fineTune?.model;
   if (model !== undefined) side.model = model;
+  side.prompt = { source: candidate.prompt.source, hash: candidate.prompt.hash };
   return side;
 }
 

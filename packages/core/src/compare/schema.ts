@@ -99,6 +99,8 @@ export const runIdentitySchema = z.object({
 /** One side (base or head) of a candidate. */
 export const candidateSideSchema = z.object({
   model: z.string().optional(),
+  /** The prompt file and the hash of its messages, so a report can say which prompts a change edited. */
+  prompt: z.object({ source: z.string(), hash: z.string() }).optional(),
   cases: z.number().int().min(0),
   /** Cases with at least one scored sample. */
   scored: z.number().int().min(0),
