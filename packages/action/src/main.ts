@@ -411,7 +411,13 @@ async function runCheck(
         (async () =>
           inputs.baseRef
             ? { ref: inputs.baseRef, sha: await resolveOrFetchCommit(root, inputs.baseRef) }
-            : findDefaultBase(root))(),
+            : findDefaultBase(root, {
+                fetch: true,
+                hint: "set the base-ref input (e.g. base-ref: main)",
+              }).then((found) => {
+                if (found.note) core.notice(found.note);
+                return found;
+              }))(),
       );
   // A shard job posts nothing: the merge job posts the one comment for every shard.
   const target: CommentTarget | undefined =

@@ -4,7 +4,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isPromptfirstError } from "../errors.ts";
-import { addTemporaryWorktree, listChangedFiles, readCommittedFile, resolveOrFetchCommit } from "./git.ts";
+import {
+  addTemporaryWorktree,
+  findDefaultBase,
+  listChangedFiles,
+  readCommittedFile,
+  resolveOrFetchCommit,
+} from "./git.ts";
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", ...args], {
@@ -32,6 +38,51 @@ describe("git helpers", () => {
     const clone = path.join(await mkdtemp(path.join(tmpdir(), "promptfirst-clone-")), "c");
     execFileSync("git", ["clone", "--quiet", "--depth=1", "--single-branch", `file://${origin}`, clone]);
     expect(await resolveOrFetchCommit(clone, "old")).toBe(oldSha);
+  });
+
+  it("in a shallow clone of another branch, compares with main's tip fetched from origin, and says so", async () => {
+    const { origin } = await makeOrigin();
+    git(origin, "checkout", "--quiet", "-b", "feature");
+    await writeFile(path.join(origin, "b.txt"), "feature\n");
+    git(origin, "add", "-A");
+    git(origin, "commit", "--quiet", "-m", "feature");
+    const mainSha = git(origin, "rev-parse", "main");
+    const clone = path.join(await mkdtemp(path.join(tmpdir(), "promptfirst-clone-")), "c");
+    execFileSync("git", [
+      "clone",
+      "--quiet",
+      "--depth=1",
+      "--branch=feature",
+      "--single-branch",
+      `file://${origin}`,
+      clone,
+    ]);
+    // No main here: without fetching, the CLI's way, it names the flag to pass.
+    const error = await findDefaultBase(clone).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "found no main or master branch to compare against; pass --base REF (a branch, tag or commit)",
+    );
+    const hint = "set the base-ref input (e.g. base-ref: main)";
+    const found = await findDefaultBase(clone, { fetch: true, hint });
+    expect(found.sha).toBe(mainSha);
+    expect(found.ref).toBe("main");
+    expect(found.note).toContain("comparing with the tip of main: this checkout has no merge base with it");
+    expect(found.note).toContain("fetch-depth: 0");
+    // An origin with neither main nor master: the Action's wording.
+    git(origin, "branch", "--quiet", "-m", "main", "trunk");
+    const other = path.join(await mkdtemp(path.join(tmpdir(), "promptfirst-clone-")), "c");
+    execFileSync("git", [
+      "clone",
+      "--quiet",
+      "--depth=1",
+      "--branch=feature",
+      "--single-branch",
+      `file://${origin}`,
+      other,
+    ]);
+    expect(
+      ((await findDefaultBase(other, { fetch: true, hint }).catch((e: unknown) => e)) as Error).message,
+    ).toBe(`found no main or master branch here or on origin to compare against; ${hint}`);
   });
 
   it("names a ref that exists nowhere and says what to do", async () => {

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PromptfirstError } from "../errors.ts";
+import { isPromptfirstError, PromptfirstError } from "../errors.ts";
 
 /** Run git with arguments (never through a shell) in `cwd`; resolves stdout, rejects with git's own message. */
 export function runGit(cwd: string, args: string[]): Promise<string> {
@@ -42,9 +42,42 @@ export async function resolveCommit(root: string, ref: string): Promise<string> 
 
 /**
  * The default base: the merge base of HEAD with the first of `main`, `origin/main`, `master`, `origin/master`
- * that exists. A PromptfirstError when none does.
+ * that exists. With `fetch` (a CI checkout, often shallow), when there is none it fetches `main` (else `master`)
+ * from `origin` and takes its tip, saying so in `note`: a shallow checkout holds no merge base. A
+ * PromptfirstError when none is found; `hint` says how to name a base instead (a CLI flag, an Action input).
  */
-export async function findDefaultBase(root: string): Promise<{ ref: string; sha: string }> {
+export async function findDefaultBase(
+  root: string,
+  options: { fetch?: boolean; hint?: string } = {},
+): Promise<{ ref: string; sha: string; note?: string }> {
+  const hint = options.hint ?? "pass --base REF (a branch, tag or commit)";
+  try {
+    return await findMergeBase(root);
+  } catch (error) {
+    if (!options.fetch) throw withHint(error, hint, "");
+  }
+  for (const ref of ["main", "master"]) {
+    let sha: string;
+    try {
+      sha = await resolveOrFetchCommit(root, ref);
+    } catch {
+      continue;
+    }
+    return {
+      ref,
+      sha,
+      note: `comparing with the tip of ${ref}: this checkout has no merge base with it (a shallow clone); check out with fetch-depth: 0 to compare with the merge base, or name the base with ${hint.replace(/^pass /, "")}`,
+    };
+  }
+  throw withHint(undefined, hint, " here or on origin");
+}
+
+function withHint(error: unknown, hint: string, where: string): unknown {
+  if (error !== undefined && !isPromptfirstError(error)) return error;
+  return new PromptfirstError("USAGE", `found no main or master branch${where} to compare against; ${hint}`);
+}
+
+async function findMergeBase(root: string): Promise<{ ref: string; sha: string }> {
   for (const ref of ["main", "origin/main", "master", "origin/master"]) {
     let sha: string;
     try {
@@ -57,10 +90,7 @@ export async function findDefaultBase(root: string): Promise<{ ref: string; sha:
       return { ref: `merge-base(HEAD, ${ref})`, sha: base };
     } catch {}
   }
-  throw new PromptfirstError(
-    "USAGE",
-    "found no main or master branch to compare against; pass --base REF (a branch, tag or commit)",
-  );
+  throw new PromptfirstError("USAGE", "found no main or master branch to compare against");
 }
 
 /** Files that differ between `base` and the working tree (committed, staged, unstaged and untracked), repo-relative. */
