@@ -1,7 +1,7 @@
 // The comment mode: the second stage of the fork pattern (examples/workflows/promptfirst-fork-comment.yml). A
 // workflow_run job with a write token posts the sticky comment for the comparison.json the evaluating run left in
 // its artifact. Runs the bundle against the GitHub stand-in with a real workflow_run payload.
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildRunResult, compareRuns } from "@promptfirst/core";
@@ -90,7 +90,7 @@ describe("mode: comment (the fork pattern's second stage)", () => {
     expect(standIn.violations).toEqual([]);
   });
 
-  it("posts nothing when the artifact's pull request is not the one the evaluating run checked", async () => {
+  it("posts nothing, with a warning, when the artifact's pull request is not at the commit that run evaluated", async () => {
     standIn = await startGitHubStandIn({
       pulls: [
         {
@@ -101,10 +101,57 @@ describe("mode: comment (the fork pattern's second stage)", () => {
       ],
     });
     const run = await runCommentMode(await makeWorkspace(), {});
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      `pull request #7 has head ${OTHER_HEAD.slice(0, 7)}, but the run that wrote the comparison evaluated ${HEAD.slice(0, 7)}`,
+      `::warning::nothing posted: pull request #7 has head ${OTHER_HEAD.slice(0, 7)}, but the run that wrote the comparison evaluated ${HEAD.slice(0, 7)}`,
     );
+    expect(standIn.comments(7)).toEqual([]);
+    expect(run.outputs["comment-url"]).toBeUndefined();
+  });
+
+  it("posts as a GitHub App with comment-author, and follows the comment input", async () => {
+    const APP_TOKEN = "ghs_app_write";
+    standIn = await startGitHubStandIn({
+      pulls: [
+        { number: 7, head: { sha: HEAD, ref: "fork-branch" }, base: { sha: "b".repeat(40), ref: "main" } },
+      ],
+      tokens: { [APP_TOKEN]: { login: "promptfirst-app[bot]", type: "Bot", pullRequestsWrite: true } },
+    });
+    const workspace = await makeWorkspace();
+    const never = await runCommentMode(workspace, { "github-token": APP_TOKEN, comment: "never" });
+    expect(never.code).toBe(0);
+    expect(never.outputs.verdict).toBe("fail");
+    expect(standIn.comments(7)).toEqual([]);
+    // The login typed in another case still finds the app's own comment the second time.
+    for (const author of ["promptfirst-app[bot]", "PromptFirst-App[bot]"]) {
+      const run = await runCommentMode(workspace, { "github-token": APP_TOKEN, "comment-author": author });
+      expect(run.code).toBe(0);
+    }
+    expect(standIn.comments(7).map((c) => c.user.login)).toEqual(["promptfirst-app[bot]"]);
+  });
+
+  it("refuses an artifact that is not a comparison of this version, naming the file", async () => {
+    standIn = await startGitHubStandIn({
+      pulls: [
+        { number: 7, head: { sha: HEAD, ref: "fork-branch" }, base: { sha: "b".repeat(40), ref: "main" } },
+      ],
+    });
+    const workspace = await makeWorkspace();
+    const file = path.join(workspace.dir, "report", "comparison.json");
+    const valid = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    for (const [content, message] of [
+      [
+        { ...valid, schemaVersion: 99 },
+        "report/comparison.json: schemaVersion: the file has Comparison schemaVersion 99",
+      ],
+      [{ ...valid, suites: "<img src=x>" }, "report/comparison.json: suites: "],
+      ["{ not json", "report/comparison.json: not valid JSON"],
+    ] as const) {
+      await writeFile(file, typeof content === "string" ? content : JSON.stringify(content));
+      const run = await runCommentMode(workspace, {});
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).toContain(message);
+    }
     expect(standIn.comments(7)).toEqual([]);
   });
 
@@ -117,7 +164,7 @@ describe("mode: comment (the fork pattern's second stage)", () => {
     const workspace = await makeWorkspace();
     const missing = await runCommentMode(workspace, { comparison: "artifact/comparison.json" });
     expect(missing.code).not.toBe(0);
-    expect(missing.stdout).toContain("artifact/comparison.json: no comparison file there");
+    expect(missing.stdout).toContain("artifact/comparison.json: comparison file not found");
     const bad = await runCommentMode(workspace, { "pull-request": "7; rm -rf /" });
     expect(bad.code).not.toBe(0);
     expect(bad.stdout).toContain('input "pull-request": got "7; rm -rf /"; allowed: a pull request number');

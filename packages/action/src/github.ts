@@ -118,7 +118,11 @@ export async function findStickyComment(
     });
     const items = z.array(commentSchema).parse(response.data);
     const found = items.find(
-      (c) => c.user?.login === author && !c.minimized && (c.body ?? "").includes(marker),
+      // Logins are case-insensitive on GitHub (comment-author may be typed in another case).
+      (c) =>
+        c.user?.login.toLowerCase() === author.toLowerCase() &&
+        !c.minimized &&
+        (c.body ?? "").includes(marker),
     );
     if (found) return found;
     if (items.length < PER_PAGE || !hasNextPage(response.headers)) return undefined;

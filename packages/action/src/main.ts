@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as core from "@actions/core";
 import {
-  COMPARISON_SCHEMA_VERSION,
   type Comparison,
-  comparisonSchema,
   countShardCases,
   type DataReport,
   DEFAULTS,
@@ -21,6 +19,7 @@ import {
   findDefaultBase,
   findGitRoot,
   formatShardResultFileName,
+  loadComparison,
   loadShardResults,
   type PullRequestCheckResult,
   type PullRequestEvaluation,
@@ -170,6 +169,39 @@ interface CommentTarget {
   author: Promise<string>;
 }
 
+/** Where this job's comment goes: its author is the comment-author input, else the token's login (looked up now). */
+function buildCommentTarget(
+  client: GitHubRequester,
+  pr: PullRequestRef,
+  key: string,
+  inputs: Pick<ActionInputs, "commentAuthor">,
+): CommentTarget {
+  const author = inputs.commentAuthor ? Promise.resolve(inputs.commentAuthor) : findTokenLogin(client);
+  return { client, pr, key, author };
+}
+
+/** The verdict outputs later steps act on: the verdict, each gate's status and the comparison's path. */
+function setVerdictOutputs(verdict: Comparison["verdict"], results: string): void {
+  core.setOutput("verdict", verdict.status);
+  core.setOutput("quality", verdict.gates.quality.status);
+  core.setOutput("cost", verdict.gates.cost.status);
+  core.setOutput("prompt-first", verdict.gates.promptFirst?.status ?? "not applicable");
+  core.setOutput("results", results);
+}
+
+/** Whether the `comment` input asks for the comment on this comparison (`evaluating`: an "evaluating…" one stands). */
+function wantsComment(
+  inputs: Pick<ActionInputs, "comment">,
+  comparison: Comparison,
+  evaluating: boolean,
+): boolean {
+  return (
+    inputs.comment === "always" ||
+    (inputs.comment === "on-change" && (hasChanges(comparison) || evaluating)) ||
+    (inputs.comment === "on-failure" && (comparison.verdict.failed || evaluating))
+  );
+}
+
 /** The hidden marker that tells this job's sticky comment apart (from the report package, loaded on demand). */
 async function renderMarker(target: CommentTarget): Promise<string> {
   return (await loadReport()).renderCommentMarker(target.key);
@@ -251,35 +283,6 @@ export async function run(env: Record<string, string | undefined> = process.env)
   }
 }
 
-/** Read a comparison.json another run wrote (an artifact: untrusted until checked), naming the file on errors. */
-async function readComparisonFile(file: string, shown: string): Promise<Comparison> {
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(file, "utf8"));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(
-      code === "ENOENT"
-        ? `${shown}: no comparison file there: download the evaluating run's report artifact first, or set the \`comparison\` input to its comparison.json`
-        : `${shown}: not a readable comparison file (${code ?? (error as Error).message})`,
-    );
-  }
-  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== COMPARISON_SCHEMA_VERSION) {
-    throw new Error(
-      `${shown}: Comparison schemaVersion ${JSON.stringify(version)}, and this promptfirst reads version ${COMPARISON_SCHEMA_VERSION}: use the same promptfirst version in both workflows`,
-    );
-  }
-  const parsed = comparisonSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(
-      `${shown}: ${issue.path.join(".")}: ${issue.message}: not a comparison promptfirst wrote`,
-    );
-  }
-  return parsed.data as Comparison;
-}
-
 /**
  * The comment mode (the second stage of the fork pattern, on workflow_run with a write token): post the sticky
  * comment for a comparison an earlier run wrote, and write the job summary and outputs. The artifact is
@@ -293,7 +296,7 @@ async function runComment(
   env: Record<string, string | undefined>,
 ): Promise<void> {
   const shown = inputs.comparison ?? path.join(inputs.reportDir, "comparison.json");
-  const comparison = await readComparisonFile(path.resolve(context.workspace, shown), shown);
+  const comparison = await loadComparison(path.resolve(context.workspace, shown), shown);
   const number = inputs.pullRequest ?? context.pullRequest?.number;
   if (number === undefined) {
     throw new Error(
@@ -302,7 +305,18 @@ async function runComment(
   }
   const client = await createGitHubClient(inputs.githubToken, context.apiUrl, env);
   const pr = { owner: context.owner, repo: context.repo, number };
+  const links = { runUrl: context.workflowRun?.htmlUrl ?? context.runUrl };
+  const { renderComment, renderJobSummary } = await loadReport();
+  await core.summary
+    .addRaw(renderJobSummary(comparison, links.runUrl ? { runUrl: links.runUrl } : {}))
+    .write();
+  setVerdictOutputs(comparison.verdict, path.resolve(context.workspace, shown));
+  const key = buildCommentKey(context, inputs);
+  const target = buildCommentTarget(client, pr, key, inputs);
+  const standing = inputs.comment === "on-change" || inputs.comment === "on-failure";
+  if (!wantsComment(inputs, comparison, standing && (await hasStickyComment(target)))) return;
   if (context.workflowRun) {
+    // The number comes from the artifact: post only on the pull request whose head that run evaluated.
     const response = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
       owner: pr.owner,
       repo: pr.repo,
@@ -310,20 +324,12 @@ async function runComment(
     });
     const head = (response.data as { head?: { sha?: unknown } }).head?.sha;
     if (head !== context.workflowRun.headSha) {
-      throw new Error(
-        `pull request #${number} has head ${String(head).slice(0, 7)}, but the run that wrote the comparison evaluated ${context.workflowRun.headSha.slice(0, 7)}: the artifact's pull request number is not that run's (or the pull request moved on), so nothing is posted`,
+      core.warning(
+        `nothing posted: pull request #${number} has head ${String(head).slice(0, 7)}, but the run that wrote the comparison evaluated ${context.workflowRun.headSha.slice(0, 7)} (the pull request moved on, and its new run will comment; or the artifact names another pull request)`,
       );
+      return;
     }
   }
-  const links = { runUrl: context.workflowRun?.htmlUrl ?? context.runUrl };
-  const { renderComment, renderJobSummary } = await loadReport();
-  const key = buildCommentKey(context, inputs);
-  const target: CommentTarget = {
-    client,
-    pr,
-    key,
-    author: inputs.commentAuthor ? Promise.resolve(inputs.commentAuthor) : findTokenLogin(client),
-  };
   const url = await core.group("Post the comment", () =>
     postComment(
       target,
@@ -331,15 +337,6 @@ async function runComment(
     ),
   );
   if (url) core.setOutput("comment-url", url);
-  await core.summary
-    .addRaw(renderJobSummary(comparison, links.runUrl ? { runUrl: links.runUrl } : {}))
-    .write();
-  const verdict = comparison.verdict;
-  core.setOutput("verdict", verdict.status);
-  core.setOutput("quality", verdict.gates.quality.status);
-  core.setOutput("cost", verdict.gates.cost.status);
-  core.setOutput("prompt-first", verdict.gates.promptFirst?.status ?? "not applicable");
-  core.setOutput("results", path.resolve(context.workspace, shown));
 }
 
 async function runCheck(
@@ -422,12 +419,7 @@ async function runCheck(
   // A shard job posts nothing: the merge job posts the one comment for every shard.
   const target: CommentTarget | undefined =
     pr && inputs.comment !== "never" && !inputs.shard
-      ? {
-          client,
-          pr,
-          key,
-          author: inputs.commentAuthor ? Promise.resolve(inputs.commentAuthor) : findTokenLogin(client),
-        }
+      ? buildCommentTarget(client, pr, key, inputs)
       : undefined;
 
   const base = fromEvent ?? (await core.group("Resolve the base", () => resolvingBase!));
@@ -648,17 +640,8 @@ async function runCheck(
 
   const verdict = comparison.verdict;
   // Outputs first: later steps can act on them even if posting the comment goes wrong.
-  core.setOutput("verdict", verdict.status);
-  core.setOutput("quality", verdict.gates.quality.status);
-  core.setOutput("cost", verdict.gates.cost.status);
-  core.setOutput("prompt-first", verdict.gates.promptFirst?.status ?? "not applicable");
-  core.setOutput("results", path.join(reportDir, "comparison.json"));
-  const shouldComment =
-    target !== undefined &&
-    (inputs.comment === "always" ||
-      (inputs.comment === "on-change" && (hasChanges(comparison) || evaluatingPosted)) ||
-      (inputs.comment === "on-failure" && (verdict.failed || evaluatingPosted)));
-  if (target && shouldComment) {
+  setVerdictOutputs(verdict, path.join(reportDir, "comparison.json"));
+  if (target && wantsComment(inputs, comparison, evaluatingPosted)) {
     const url = await core.group("Post the comment", () =>
       postComment(target, renderComment(comparison, { key, ...links })),
     );

@@ -1,4 +1,5 @@
 import type { Comparison } from "@promptfirst/core";
+import { formatCount } from "./markdown/escape.ts";
 import { formatInt } from "./wording.ts";
 
 /**
@@ -29,10 +30,6 @@ const MAX_BRIEF_PHRASES = 3;
 
 const code = (text: string): ChangeSegment => ({ code: text });
 const text = (words: string): ChangeSegment => ({ text: words });
-
-function count(n: number, noun: string, plural = `${noun}s`): string {
-  return `${formatInt(n)} ${n === 1 ? noun : plural}`;
-}
 
 /** `5 added, 2 removed, 1 edited`, leaving out zeros. */
 function describeCaseCounts(added: number, removed: number, changed: number): string {
@@ -152,14 +149,14 @@ export function collectChanges(comparison: Comparison): ChangeSummary {
   const data = collectDataChanges(comparison);
   const items = [...prompts, ...models, ...candidates, ...suites, ...cases, ...data];
   const phrases: string[] = [];
-  if (prompts.length > 0) phrases.push(`${count(prompts.length, "prompt")} edited`);
-  if (models.length > 0) phrases.push(`${count(models.length, "model")} changed`);
-  if (added > 0) phrases.push(`${count(added, "candidate")} added`);
-  if (removed > 0) phrases.push(`${count(removed, "candidate")} removed`);
+  if (prompts.length > 0) phrases.push(`${formatCount(prompts.length, "prompt")} edited`);
+  if (models.length > 0) phrases.push(`${formatCount(models.length, "model")} changed`);
+  if (added > 0) phrases.push(`${formatCount(added, "candidate")} added`);
+  if (removed > 0) phrases.push(`${formatCount(removed, "candidate")} removed`);
   const newSuites = comparison.suites.filter((s) => s.status === "new").length;
   const goneSuites = comparison.suites.filter((s) => s.status === "removed").length;
-  if (newSuites > 0) phrases.push(`${count(newSuites, "suite")} added`);
-  if (goneSuites > 0) phrases.push(`${count(goneSuites, "suite")} removed`);
+  if (newSuites > 0) phrases.push(`${formatCount(newSuites, "suite")} added`);
+  if (goneSuites > 0) phrases.push(`${formatCount(goneSuites, "suite")} removed`);
   if (cases.length > 0) phrases.push(`cases ${describeCaseCounts(casesAdded, casesRemoved, casesChanged)}`);
   if (data.length > 0)
     phrases.push(data.length === 1 ? "training data changed" : `${data.length} training files changed`);

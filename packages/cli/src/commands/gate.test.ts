@@ -315,8 +315,10 @@ describe("promptfirst gate", () => {
     const run = await runCli(["gate"], { cwd: dir });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/No suite is touched by the changes since merge-base\(HEAD, main\)/);
-    const againstTip = await runCli(["gate", "--base", "main", "-q"], { cwd: dir });
+    const againstTip = await runCli(["gate", "--base", "main"], { cwd: dir });
+    expect(againstTip.stderr).toContain("suite math: add-one.md changed");
     expect(againstTip.stdout).not.toContain("No suite is touched");
+    expect([0, 1]).toContain(againstTip.code);
   });
 
   it("says what to pass when there is no main or master branch to compare with", async () => {

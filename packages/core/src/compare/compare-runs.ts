@@ -9,6 +9,7 @@ import {
   computeQualityFindings,
   computeTargetFinding,
   computeVerdict,
+  hasEvidence,
 } from "./gates.ts";
 import {
   type CandidateComparison,
@@ -105,9 +106,7 @@ export function compareRuns(
         errors: buildGate(findings.errors),
       },
       resolved.failOn,
-      suites.some((suite) =>
-        suite.candidates.some((c) => (c.head?.scored ?? 0) > 0 || (c.head?.calls ?? 0) > 0),
-      ),
+      hasEvidence(suites),
     ),
   };
 }

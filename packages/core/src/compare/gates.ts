@@ -91,6 +91,20 @@ export function computeVerdict(gates: Verdict["gates"], failOn: FailOn, evidence
   return { status: combineGateStatuses(all.map((g) => g.status)), failed, failOn, gates };
 }
 
+/**
+ * Whether a comparison rests on any evidence: a case evaluated on head, or nothing left on head to evaluate (a
+ * change that only removes suites). False makes the verdict fail (zero cases evaluated is never a pass).
+ */
+export function hasEvidence(suites: readonly SuiteComparison[]): boolean {
+  if (
+    suites.some((suite) =>
+      suite.candidates.some((c) => (c.head?.scored ?? 0) > 0 || (c.head?.calls ?? 0) > 0),
+    )
+  )
+    return true;
+  return suites.length > 0 && suites.every((suite) => suite.status === "removed");
+}
+
 /** A candidate's findings for the three gates. */
 export interface CandidateFindings {
   quality: GateFinding[];

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/parse.ts";
 import { buildRunResult } from "./builders.ts";
 import { compareRuns } from "./compare-runs.ts";
-import { DEFAULT_GATE_THRESHOLDS, readGatesThresholds, resolveThresholds } from "./thresholds.ts";
+import { readGatesThresholds } from "./gates-config.ts";
+import { DEFAULT_GATE_THRESHOLDS, resolveThresholds } from "./thresholds.ts";
 
 /** A valid config with this `gates:` block (YAML lines, indented by two). */
 function configWithGates(lines: string[]): string {

@@ -1,4 +1,3 @@
-import type { GatesConfig } from "../config/schema.ts";
 import { DEFAULTS } from "../defaults.ts";
 import { type InputIssue, PromptfirstError } from "../errors.ts";
 import { DEFAULT_POWER } from "../stats/paired.ts";
@@ -40,43 +39,4 @@ export function resolveThresholds(partial: Partial<Thresholds> = {}): Thresholds
     ["invalid gate thresholds:", ...issues.map((i) => `  ${i.path}: ${i.message}`)].join("\n"),
     issues,
   );
-}
-
-/** For each key of a config's `gates:` block: `true` when it is a threshold of the same name and type. */
-type GatesKeyIsThreshold = {
-  [K in keyof GatesConfig]-?: K extends keyof Thresholds
-    ? NonNullable<GatesConfig[K]> extends NonNullable<Thresholds[K]>
-      ? true
-      : false
-    : false;
-};
-
-/**
- * Each key of a config's `gates:` block. `satisfies` makes a key added to the block without being listed here,
- * or one that is not a threshold of the same name and type, a compile error.
- */
-const GATES_CONFIG_KEYS = {
-  minScore: true,
-  minPassRate: true,
-  maxScoreDrop: true,
-  maxCostIncrease: true,
-  maxMonthlyCost: true,
-  failOnUnknownCost: true,
-  maxErrorRate: true,
-  confidence: true,
-  minFineTuneGain: true,
-  promptFirst: true,
-} as const satisfies GatesKeyIsThreshold;
-
-/**
- * The thresholds a config's `gates:` block sets; keys it leaves out stay out, so defaults fill them. Flags and
- * Action inputs win when spread after it: `{ ...readGatesThresholds(config.gates), ...flags }`.
- */
-export function readGatesThresholds(gates: GatesConfig | undefined): Partial<Thresholds> {
-  const out: Record<string, unknown> = {};
-  if (!gates) return {};
-  for (const key of Object.keys(GATES_CONFIG_KEYS) as Array<keyof typeof GATES_CONFIG_KEYS>) {
-    if (gates[key] !== undefined) out[key] = gates[key];
-  }
-  return out as Partial<Thresholds>;
 }

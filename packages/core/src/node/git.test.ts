@@ -66,8 +66,9 @@ describe("git helpers", () => {
     const found = await findDefaultBase(clone, { fetch: true, hint });
     expect(found.sha).toBe(mainSha);
     expect(found.ref).toBe("main");
-    expect(found.note).toContain("comparing with the tip of main: this checkout has no merge base with it");
-    expect(found.note).toContain("fetch-depth: 0");
+    expect(found.note).toBe(
+      "comparing with the tip of main (fetched from origin): this checkout has no merge base with it, as a shallow clone has none; check out with fetch-depth: 0 to compare with the merge base, or name the base yourself",
+    );
     // An origin with neither main nor master: the Action's wording.
     git(origin, "branch", "--quiet", "-m", "main", "trunk");
     const other = path.join(await mkdtemp(path.join(tmpdir(), "promptfirst-clone-")), "c");

@@ -66,7 +66,7 @@ export async function findDefaultBase(
     return {
       ref,
       sha,
-      note: `comparing with the tip of ${ref}: this checkout has no merge base with it (a shallow clone); check out with fetch-depth: 0 to compare with the merge base, or name the base with ${hint.replace(/^pass /, "")}`,
+      note: `comparing with the tip of ${ref} (fetched from origin): this checkout has no merge base with it, as a shallow clone has none; check out with fetch-depth: 0 to compare with the merge base, or name the base yourself`,
     };
   }
   throw withHint(undefined, hint, " here or on origin");

@@ -40,11 +40,6 @@ const loadComparison = () => import("../compare/compare-runs.ts");
 const loadPromptFirst = () => import("../prompt-first/evaluate.ts");
 const loadTrainingCheck = () => import("./check-training-file.ts");
 
-/** The gate thresholds a config sets under `gates:`, as comparison thresholds. */
-export function readConfigThresholds(gates: GatesConfig | undefined): Partial<Thresholds> {
-  return readGatesThresholds(gates);
-}
-
 /** One training file the touched suites use, with the fine-tune candidate that names it first. */
 interface TrainingFile {
   /** Relative to the config, as written in `fineTune.trainingData`. */
@@ -505,7 +500,7 @@ export async function runPullRequestCheck(options: PullRequestCheckOptions): Pro
       headOutcome.result,
       // A pull request cannot loosen its own gates: the base's `gates:` apply (the head's only for a config
       // that is new in this change); flags and Action inputs override both.
-      { ...readConfigThresholds(trustedGates(baseConfig, head.config.gates)), ...options.thresholds },
+      { ...readGatesThresholds(trustedGates(baseConfig, head.config.gates)), ...options.thresholds },
       { toolVersion: options.toolVersion, baseFile: `base ${shortBase}`, headFile: `head (${headRef})` },
     );
     const { reports, changedTrainingFiles } = await checkTrainingFiles({

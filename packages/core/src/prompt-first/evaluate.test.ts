@@ -94,6 +94,25 @@ describe("evaluatePromptFirst", () => {
       expect(applied.verdict.failed).toBe(false);
     });
 
+    it("keeps a check with no evidence failing: no case evaluated on head is never a pass", () => {
+      const { report, comparison } = evaluateRule(run, { mode: "off" });
+      const empty = {
+        ...comparison,
+        suites: comparison.suites.map((suite) => ({
+          ...suite,
+          candidates: suite.candidates.map((c) => ({
+            ...c,
+            head: c.head && { ...c.head, scored: 0, calls: 0 },
+          })),
+        })),
+      };
+      for (const mode of ["off", "warn", "enforce"] as const) {
+        expect(applyPromptFirst(empty, report, [], mode, "any").verdict.failed).toBe(true);
+        expect(applyPromptFirst(empty, report, [], mode, "never").verdict.failed).toBe(false);
+      }
+      expect(applyPromptFirst(comparison, report, [], "off", "any").verdict.failed).toBe(false);
+    });
+
     it("leaves the gate out under off", () => {
       const { report, comparison } = evaluateRule(run, { mode: "off" });
       const applied = applyPromptFirst(comparison, report, [], "off", "any");

@@ -1,4 +1,4 @@
-import { buildGate, computeVerdict } from "../compare/gates.ts";
+import { buildGate, computeVerdict, hasEvidence } from "../compare/gates.ts";
 import type { Comparison, FailOn, Gate, GateFinding } from "../compare/schema.ts";
 import { formatDollars, formatPoints, formatPointsAbs, formatScorePercent } from "../compare/wording.ts";
 import type { CandidateResult, RunResult, SuiteResult } from "../result/schema.ts";
@@ -797,7 +797,7 @@ export function applyPromptFirst(
     },
     ...(mode === "off" ? {} : { promptFirst: { ...report, mode } }),
     dataReports: [...dataReports],
-    verdict: computeVerdict(gates, failOn),
+    verdict: computeVerdict(gates, failOn, hasEvidence(comparison.suites)),
   };
 }
 
