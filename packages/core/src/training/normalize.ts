@@ -165,14 +165,27 @@ export class NormalizedTextHasher {
           }
         }
         flags = (flags | EMITTED | LOOSE_EMITTED) & ~IN_NUMBER;
-        do {
+        for (;;) {
           e1 = Math.imul(e1 ^ c, 2654435761);
           e2 = Math.imul(e2 ^ c, 1597334677);
           l1 = Math.imul(l1 ^ c, 2654435761);
           l2 = Math.imul(l2 ^ c, 1597334677);
           if (++i >= length) break;
-          c = text.charCodeAt(i) | 32;
-        } while ((c - 97) >>> 0 < 26);
+          const next = text.charCodeAt(i);
+          c = next | 32;
+          if ((c - 97) >>> 0 < 26) continue;
+          // The most common way a word ends: one plain space, then the next word. Both forms write that space
+          // (letters were just written to both), so the run goes on without the flags' round trip below.
+          if (next !== 32 || i + 1 >= length) break;
+          const after = text.charCodeAt(i + 1) | 32;
+          if ((after - 97) >>> 0 >= 26) break;
+          e1 = Math.imul(e1 ^ 32, 2654435761);
+          e2 = Math.imul(e2 ^ 32, 1597334677);
+          l1 = Math.imul(l1 ^ 32, 2654435761);
+          l2 = Math.imul(l2 ^ 32, 1597334677);
+          i++;
+          c = after;
+        }
         continue;
       }
       c = text.charCodeAt(i++);
