@@ -98,6 +98,8 @@ export class NormalizedTextHasher {
   /** The first parts of the previous text, and the state after them (prefixState[FLAGS] -1: none). */
   readonly #prefix: string[] = [];
   readonly #prefixState = new Int32Array(STATE_SIZE).fill(-1);
+  /** The part being read, as bytes (grown to the longest part seen). */
+  #bytes = new Uint8Array(4096);
 
   /** Start a new text. */
   start(): void {
@@ -136,17 +138,43 @@ export class NormalizedTextHasher {
   add(text: string): void {
     this.#parts.push(text);
     const state = this.#state;
+    if (state[FLAGS]! & NOT_ASCII) return;
+    // Read as bytes, which is faster than reading a string's characters: a long part is copied natively (and
+    // found ASCII or not at once), a short one by hand.
+    const length = text.length;
+    let bytes = this.#bytes;
+    if (bytes.length < length) bytes = this.#bytes = new Uint8Array(Math.max(length, bytes.length * 2));
+    if (length >= ENCODE_MIN_CHARS) {
+      const { read, written } = textEncoder.encodeInto(text, bytes);
+      if (read !== length || written !== length) {
+        state[FLAGS] = state[FLAGS]! | NOT_ASCII;
+        return;
+      }
+    } else {
+      for (let i = 0; i < length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 128) {
+          state[FLAGS] = state[FLAGS]! | NOT_ASCII;
+          return;
+        }
+        bytes[i] = c;
+      }
+    }
+    this.#addAscii(bytes, length);
+  }
+
+  /** `add` of an ASCII part, as its first `length` bytes. */
+  #addAscii(bytes: Uint8Array, length: number): void {
+    const state = this.#state;
     let flags = state[FLAGS]!;
-    if (flags & NOT_ASCII) return;
     let e1 = state[E1]!;
     let e2 = state[E2]!;
     let l1 = state[L1]!;
     let l2 = state[L2]!;
-    const length = text.length;
     let i = 0;
     while (i < length) {
       // Letters folded to lower case here (only ASCII ones: anything else goes through the string functions).
-      let c = text.charCodeAt(i) | 32;
+      let c = bytes[i]! | 32;
       if ((c - 97) >>> 0 < 26) {
         // A run of letters (most of the text), the same in both forms.
         if (flags & PENDING_SPACE) {
@@ -171,13 +199,13 @@ export class NormalizedTextHasher {
           l1 = Math.imul(l1 ^ c, 2654435761);
           l2 = Math.imul(l2 ^ c, 1597334677);
           if (++i >= length) break;
-          const next = text.charCodeAt(i);
+          const next = bytes[i]!;
           c = next | 32;
           if ((c - 97) >>> 0 < 26) continue;
           // The most common way a word ends: one plain space, then the next word. Both forms write that space
           // (letters were just written to both), so the run goes on without the flags' round trip below.
           if (next !== 32 || i + 1 >= length) break;
-          const after = text.charCodeAt(i + 1) | 32;
+          const after = bytes[i + 1]! | 32;
           if ((after - 97) >>> 0 >= 26) break;
           e1 = Math.imul(e1 ^ 32, 2654435761);
           e2 = Math.imul(e2 ^ 32, 1597334677);
@@ -188,11 +216,7 @@ export class NormalizedTextHasher {
         }
         continue;
       }
-      c = text.charCodeAt(i++);
-      if (c >= 128) {
-        state[FLAGS] = flags | NOT_ASCII;
-        return;
-      }
+      c = bytes[i++]!;
       // White space: runs become one space (none at the ends).
       if (c === 32 || (c >= 9 && c <= 13)) {
         flags |= PENDING_SPACE;
@@ -243,6 +267,10 @@ export class NormalizedTextHasher {
     if (loose) normalizedHashes.loose = finishHash(state[L1]!, state[L2]!);
   }
 }
+
+/** Parts at least this long are copied to bytes natively (`encodeInto`); shorter ones by hand. */
+const ENCODE_MIN_CHARS = 24;
+const textEncoder = new TextEncoder();
 
 /** Parts of a text's start that `NormalizedTextHasher.hashParts` remembers the state after (one message's). */
 const PREFIX_PARTS = 8;
