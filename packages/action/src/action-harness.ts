@@ -1,6 +1,6 @@
 // Test support (not bundled: nothing in index.ts imports it): run the committed bundle as a runner would, with
 // INPUT_* variables, a GITHUB_OUTPUT file and a job summary file, and build throwaway git repositories for it.
-import { execFile, execFileSync } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync } from "node:child_process";
 import { cpSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -57,6 +57,8 @@ export interface BundledActionOptions {
   env?: Record<string, string>;
   /** Flags for Node before the bundle's path (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
+  /** Called with the Action's process once it is spawned (e.g. to interrupt it). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Run `node dist/index.js` with a runner's environment; resolves when it exits. */
@@ -86,7 +88,7 @@ export async function runBundledAction(options: BundledActionOptions): Promise<A
   for (const [name, value] of Object.entries(options.inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   Object.assign(env, options.env);
   const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-    execFile(
+    const child = execFile(
       options.node ?? process.execPath,
       [...(options.nodeArgs ?? []), DIST],
       { cwd: options.workspace, env, maxBuffer: 64 * 1024 * 1024 },
@@ -94,6 +96,7 @@ export async function runBundledAction(options: BundledActionOptions): Promise<A
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout });
       },
     );
+    options.onSpawn?.(child);
   });
   return {
     ...result,

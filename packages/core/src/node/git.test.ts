@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,6 +10,7 @@ import {
   findDefaultBase,
   listChangedFiles,
   readCommittedFile,
+  removeTemporaryWorktreesNow,
   resolveOrFetchCommit,
 } from "./git.ts";
 
@@ -84,6 +86,18 @@ describe("git helpers", () => {
     expect(
       ((await findDefaultBase(other, { fetch: true, hint }).catch((e: unknown) => e)) as Error).message,
     ).toBe(`found no main or master branch here or on origin to compare against; ${hint}`);
+  });
+
+  it("removes the temporary worktrees still checked out, at once, for an interrupted process", async () => {
+    const { origin, oldSha } = await makeOrigin();
+    const worktree = await addTemporaryWorktree(origin, oldSha);
+    expect(git(origin, "worktree", "list").split("\n")).toHaveLength(2);
+    expect(removeTemporaryWorktreesNow()).toBe(1);
+    expect(git(origin, "worktree", "list").split("\n")).toHaveLength(1);
+    expect(existsSync(path.dirname(worktree.dir))).toBe(false);
+    // Removed once: a second call, and the check's own remove() after it, find nothing left to do.
+    expect(removeTemporaryWorktreesNow()).toBe(0);
+    await worktree.remove();
   });
 
   it("names a ref that exists nowhere and says what to do", async () => {

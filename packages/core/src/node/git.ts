@@ -1,4 +1,5 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -134,16 +135,49 @@ export interface TemporaryWorktree {
 export async function addTemporaryWorktree(root: string, sha: string): Promise<TemporaryWorktree> {
   const parent = await mkdtemp(path.join(tmpdir(), "promptfirst-base-"));
   const dir = path.join(parent, "base");
-  await runGit(root, ["worktree", "add", "--detach", "--quiet", dir, sha]);
+  const open = { root, dir, parent };
+  openWorktrees.add(open);
+  try {
+    await runGit(root, ["worktree", "add", "--detach", "--quiet", dir, sha]);
+  } catch (error) {
+    openWorktrees.delete(open);
+    await rm(parent, { recursive: true, force: true });
+    throw error;
+  }
   return {
     dir,
     sha,
     async remove() {
+      openWorktrees.delete(open);
       await runGit(root, ["worktree", "remove", "--force", dir]).catch(() => undefined);
       await rm(parent, { recursive: true, force: true });
       await runGit(root, ["worktree", "prune"]).catch(() => undefined);
     },
   };
+}
+
+/** Temporary worktrees made and not yet removed (for removeTemporaryWorktreesNow). */
+const openWorktrees = new Set<{ root: string; dir: string; parent: string }>();
+
+/**
+ * Remove every temporary worktree still checked out, at once and synchronously: for a shell whose process is
+ * interrupted (Ctrl-C, a cancelled job) before the check could remove them. Returns how many there were.
+ */
+export function removeTemporaryWorktreesNow(): number {
+  const open = [...openWorktrees];
+  openWorktrees.clear();
+  for (const { root, dir, parent } of open) {
+    for (const args of [
+      ["worktree", "remove", "--force", dir],
+      ["worktree", "prune"],
+    ]) {
+      try {
+        execFileSync("git", args, { cwd: root, stdio: "ignore" });
+      } catch {}
+    }
+    rmSync(parent, { recursive: true, force: true });
+  }
+  return open.length;
 }
 
 /**
