@@ -113,8 +113,11 @@ describe("the actions/cache recipe", () => {
       ...extra,
     });
 
-    async function warmOnMain(): Promise<string> {
+    async function warmOnMain(
+      options: { restore?: string; extra?: Record<string, string>; calls?: number } = {},
+    ): Promise<string> {
       const main = await checkout(repo.baseSha);
+      if (options.restore) cpSync(options.restore, path.join(main, CACHE_DIR), { recursive: true });
       const pushEvent = path.join(main, "..", `${path.basename(main)}-push.json`);
       scratch.push(pushEvent);
       await writeFile(
@@ -133,13 +136,16 @@ describe("the actions/cache recipe", () => {
           "base-ref": repo.baseSha,
           comment: "never",
           "fail-on": "never",
+          ...options.extra,
         }),
       });
       expect(run.code, run.stdout).toBe(0);
       // main's cases once: its head and base are the same commit, so the same requests.
-      expect(server.stats.completions - before).toBe(CASES);
+      expect(server.stats.completions - before).toBe(options.calls ?? CASES);
+      warmLog = run.stdout;
       return path.join(main, CACHE_DIR);
     }
+    let warmLog = "";
 
     async function pullRequestRun(restore?: string) {
       const workspace = await checkout(repo.headSha);
@@ -166,6 +172,29 @@ describe("the actions/cache recipe", () => {
       expect(warm.run.outputs.verdict).toBe(cold.run.outputs.verdict);
       expect(warm.run.outputs.quality).toBe(cold.run.outputs.quality);
       expect(warm.run.outputs.quality).toBe("fail");
+    });
+
+    it("prune-cache on the warm-up keeps main's answers and drops the ones no prompt on main asks for", async () => {
+      // A pull request's own run leaves both prompts' answers in its cache; main's warm-up starts from that cache.
+      const workspace = await checkout(repo.headSha);
+      const prRun = await runBundledAction({
+        workspace,
+        eventPath,
+        headSha: repo.headSha,
+        apiUrl: standIn.url,
+        inputs: inputs({ comment: "never" }),
+      });
+      expect(prRun.code).not.toBe(2);
+      const saved = await warmOnMain({
+        restore: path.join(workspace, CACHE_DIR),
+        extra: { "prune-cache": "true" },
+        calls: 0,
+      });
+      expect(warmLog).toContain(`cache pruned: kept ${CASES} of ${2 * CASES} entries`);
+      expect(readdirSync(path.join(saved, "segments")).filter((n) => n.endsWith(".jsonl"))).toHaveLength(1);
+      // main's prompt is still answered from the cache; the pull request's reworded one is asked again.
+      const next = await pullRequestRun(saved);
+      expect(next.calls).toBe(CASES);
     });
 
     it("a damaged cache entry is asked again, never answered wrongly", async () => {

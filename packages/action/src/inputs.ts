@@ -29,6 +29,8 @@ export interface ActionInputs {
   comment: (typeof COMMENT_MODES)[number];
   failOn: (typeof FAIL_ON_VALUES)[number];
   forceRun: boolean;
+  /** After a check, keep only the cache entries its evaluations read or wrote (for a cache kept across runs). */
+  pruneCache: boolean;
   /** Sets this job's sticky comment apart from other jobs' (matrix legs, shards); optional. */
   commentKey?: string;
   /**
@@ -170,6 +172,13 @@ const SPECS: Record<keyof ActionInputs, Spec> = {
       .enum(["true", "false", "True", "False", "TRUE", "FALSE"])
       .transform((v) => v.toLowerCase() === "true"),
   },
+  pruneCache: {
+    name: "prune-cache",
+    allowed: "true or false",
+    schema: z
+      .enum(["true", "false", "True", "False", "TRUE", "FALSE"])
+      .transform((v) => v.toLowerCase() === "true"),
+  },
   replay: {
     name: "replay",
     allowed: "the path of a recording file (e.g. written by promptfirst eval --record)",
@@ -239,6 +248,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   comment: "always",
   "fail-on": "any",
   "force-run": "false",
+  "prune-cache": "false",
   "cache-dir": ".promptfirst/cache",
   "report-dir": ".promptfirst/report",
   mode: "check",

@@ -29,6 +29,8 @@ import {
   type ShardResults,
 } from "@promptfirst/core/node";
 import {
+  compactFileCache,
+  describeCompaction,
   evaluateConfig,
   findBlockingFailures,
   preloadRequestGlobals,
@@ -347,6 +349,11 @@ async function runCheck(
   const configPath = path.resolve(context.workspace, inputs.config);
   const reportDir = path.resolve(context.workspace, inputs.reportDir);
   const cacheDir = path.resolve(context.workspace, inputs.cacheDir);
+  // prune-cache: head and base note the cache keys they use in one set; the cache keeps only those at the end
+  // (a check that judges, not a shard: a shard sees only part of the cases).
+  const usedCacheKeys =
+    inputs.pruneCache && inputs.mode === "check" && !inputs.shard ? new Set<string>() : undefined;
+  let prunableCacheDir: string | undefined;
   const replay = inputs.replay
     ? { file: path.resolve(context.workspace, inputs.replay), display: inputs.replay }
     : undefined;
@@ -523,6 +530,10 @@ async function runCheck(
       },
       evaluate: async (request) => {
         if (inputs.mode === "merge") return mergeSide(request);
+        const noteCache = (outcome: PullRequestEvaluationResult & { cacheDir?: string }) => {
+          prunableCacheDir ??= outcome.cacheDir;
+          return outcome;
+        };
         markEvaluating(request.suites);
         // The reports' renderers load while the base side waits on the model (they are needed only after it).
         if (request.side === "base") settleLater(loadReport());
@@ -546,11 +557,12 @@ async function runCheck(
               request.shard ? formatShardResultFileName(request.side, request.shard) : `${request.side}.json`,
             ),
             toolVersion: ACTION_VERSION,
+            ...(usedCacheKeys ? { usedCacheKeys } : {}),
             onPlan: (plan) => {
               core.info(`${plan.suites} suite(s), ${plan.calls} calls (${plan.distinctRequests} distinct)`);
               if (plan.shard) core.info(describeShard(plan.shard));
             },
-          }),
+          }).then(noteCache),
         );
       },
     });
@@ -600,6 +612,13 @@ async function runCheck(
     return;
   }
   if (check.kind === "blocked") throw new Error("unreachable: compareWhenBlocked is set");
+
+  if (usedCacheKeys && prunableCacheDir) {
+    const dir = prunableCacheDir;
+    await core.group("Prune the cache", async () => {
+      core.info(describeCompaction(await compactFileCache(dir, usedCacheKeys)));
+    });
+  }
 
   let comparison = check.comparison;
   const missingKey = check.blocking.filter((b) => b.kind === "no_api_key");

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { runResultSchema } from "@promptfirst/core";
 import { loadRecording } from "@promptfirst/providers";
@@ -109,6 +109,31 @@ describe("promptfirst CLI", () => {
     // --no-cache goes to the endpoint again.
     expect((await runCli(["eval", "-q", "--no-cache"], { cwd: dir, env })).code).toBe(0);
     expect(server.stats.completions).toBe(before + 3);
+  });
+
+  it("--prune-cache keeps only the answers the run used, so an edited prompt's old answers go", async () => {
+    const dir = await makeTempDir();
+    await writeProject(dir, server.baseURL);
+    const env = { TEST_API_KEY: SECRET };
+    const original = await readFile(path.join(dir, "prompt.md"), "utf8");
+    expect((await runCli(["eval", "-q"], { cwd: dir, env })).code).toBe(0);
+    await writeFile(path.join(dir, "prompt.md"), original.replace("one word", "a single word"));
+    const pruned = await runCli(["eval", "-q", "--prune-cache"], { cwd: dir, env });
+    expect(pruned.code).toBe(0);
+    expect(pruned.stderr).toMatch(/^cache pruned: kept 3 of 6 entries \(0\.0 MB → 0\.0 MB\)$/m);
+    const segments = await readdir(path.join(dir, ".promptfirst/cache/segments"));
+    expect(segments.filter((name) => name.endsWith(".jsonl"))).toHaveLength(1);
+    // The edited prompt is answered from the cache; the original one is asked again.
+    const before = server.stats.completions;
+    expect((await runCli(["eval", "-q"], { cwd: dir, env })).code).toBe(0);
+    expect(server.stats.completions).toBe(before);
+    await writeFile(path.join(dir, "prompt.md"), original);
+    expect((await runCli(["eval", "-q"], { cwd: dir, env })).code).toBe(0);
+    expect(server.stats.completions).toBe(before + 3);
+    // With the cache off there is nothing to prune, and it is left alone.
+    const off = await runCli(["eval", "-q", "--no-cache", "--prune-cache"], { cwd: dir, env });
+    expect(off.stderr).toContain("cache not used (off, recording or replaying): nothing pruned");
+    expect(await readdir(path.join(dir, ".promptfirst/cache/segments"))).toHaveLength(2);
   });
 
   it("records with --record and replays the same results offline with --replay", async () => {

@@ -40,6 +40,8 @@ Options:
       --concurrency N    requests in flight per endpoint (default: the config's, else 8)
       --no-cache         neither read nor write the response cache
       --cache-dir DIR    cache directory (default: .promptfirst/cache beside the config)
+      --prune-cache      afterwards, keep only the cache entries this run read or wrote (run it over every
+                         suite, e.g. on the default branch, so a cache kept across CI runs stops growing)
       --record FILE      call the endpoints and add every response to FILE, secrets masked (implies --no-cache)
       --replay FILE      answer only from FILE; a request it lacks is an error
       --shard i/n        evaluate only shard i of n (e.g. 2/4): every suite's cases are split evenly by case,
@@ -70,6 +72,7 @@ async function runEvalFromArgs(args: string[], io: CliIO, redactor: SecretRedact
       concurrency: { type: "string" },
       "no-cache": { type: "boolean", default: false },
       "cache-dir": { type: "string" },
+      "prune-cache": { type: "boolean", default: false },
       record: { type: "string" },
       replay: { type: "string" },
       shard: { type: "string" },
@@ -96,6 +99,7 @@ async function runEvalFromArgs(args: string[], io: CliIO, redactor: SecretRedact
       ...(values.record ? { record: values.record } : {}),
       ...(values.replay ? { replay: values.replay } : {}),
       ...(shard ? { shard } : {}),
+      ...(values["prune-cache"] ? { pruneCache: true } : {}),
     },
     io,
     redactor,

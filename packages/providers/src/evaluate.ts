@@ -74,6 +74,11 @@ export interface EvaluateConfigOptions {
   cache: boolean;
   /** Absolute cache directory (default: the config's). */
   cacheDir?: string;
+  /**
+   * Where to note every cache key this run reads or stores (share one set across runs, e.g. base and head), for
+   * `compactFileCache` afterwards.
+   */
+  usedCacheKeys?: Set<string>;
   /** Overrides every endpoint's concurrency. */
   concurrency?: number;
   /** Evaluate only this shard of every suite's cases (`applyShard`); the RunResult records it for merging. */
@@ -109,6 +114,8 @@ export interface EvaluateConfigResult {
   loaded: LoadedConfig;
   /** Requests that could not be answered for a reason the user must fix (no key, no recording). */
   blocking: BlockingFailure[];
+  /** The response cache this run read and wrote; none when the cache was off (flag, config, record, replay). */
+  cacheDir?: string;
 }
 
 /** Masks secrets (values shorter than 6 characters are not worth masking and would mangle text). */
@@ -226,7 +233,12 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
 
   // Recording must see every call, and a replay must not mix in cached answers.
   const useCache = options.cache && !options.record && !replay && loaded.config.cache?.enabled !== false;
-  const cache = useCache ? new FileCache(options.cacheDir ?? loaded.cacheDir) : undefined;
+  const cache = useCache
+    ? new FileCache(
+        options.cacheDir ?? loaded.cacheDir,
+        options.usedCacheKeys ? { used: options.usedCacheKeys } : {},
+      )
+    : undefined;
 
   options.onPlan?.({
     suites: loaded.suites.length,
@@ -298,7 +310,12 @@ export async function evaluateConfig(options: EvaluateConfigOptions): Promise<Ev
       throw toOutputFileError(error, shown(options.out!));
     });
   }
-  return { result: redacted, loaded, blocking: blocking.failures() };
+  return {
+    result: redacted,
+    loaded,
+    blocking: blocking.failures(),
+    ...(cache ? { cacheDir: cache.dir } : {}),
+  };
 }
 
 /** The JSONL file cases stream to while the RunResult `out` is being produced: `run.json` → `run.cases.jsonl`. */

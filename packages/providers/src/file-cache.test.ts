@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { computeRequestKey, type StoredResponse } from "@promptfirst/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FileCache } from "./file-cache.ts";
+import { compactFileCache, FileCache } from "./file-cache.ts";
 
 let dir: string;
 const opened: FileCache[] = [];
@@ -162,6 +162,56 @@ describe("FileCache", () => {
       expect((await cache.get(key))?.output.startsWith(`v${i} `)).toBe(true);
     expect(reads.every((r) => r !== undefined)).toBe(true);
     expect(cache.corrupt).toBe(0);
+  });
+});
+
+describe("compactFileCache", () => {
+  it("keeps only the entries a run read or stored, verified, in one segment, and drops the rest", async () => {
+    const [a, b, c, d] = ["a", "b", "c", "d"].map(keyOf) as [string, string, string, string];
+    await store([
+      [a, { ...RESPONSE, output: "A" }],
+      [b, { ...RESPONSE, output: "B" }],
+    ]);
+    await store([[c, { ...RESPONSE, output: "C" }]]);
+    expect((await listFiles()).length).toBe(2);
+    // A run reads a and c, misses a new question, and stores d.
+    const used = new Set<string>();
+    const run = new FileCache(dir, { used });
+    opened.push(run);
+    expect((await run.get(a))?.output).toBe("A");
+    expect((await run.get(c))?.output).toBe("C");
+    expect(await run.get(keyOf("never asked before"))).toBeUndefined();
+    await run.set(d, { ...RESPONSE, output: "D" });
+    await run.close();
+    expect([...used].sort()).toEqual([a, c, d].sort());
+
+    const stats = await compactFileCache(dir, used);
+    expect(stats).toMatchObject({ kept: 3, entriesBefore: 4, segmentsBefore: 3 });
+    expect(stats.bytesAfter).toBeLessThan(stats.bytesBefore);
+    const files = await listFiles();
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^segments\/.*\.jsonl$/);
+    const after = openCache();
+    expect((await after.get(a))?.output).toBe("A");
+    expect((await after.get(c))?.output).toBe("C");
+    expect((await after.get(d))?.output).toBe("D");
+    expect(await after.get(b)).toBeUndefined();
+  });
+
+  it("never keeps a damaged entry, and leaves an empty or missing cache alone", async () => {
+    expect(await compactFileCache(path.join(dir, "nothing-here"), new Set())).toEqual({
+      kept: 0,
+      entriesBefore: 0,
+      segmentsBefore: 0,
+      bytesBefore: 0,
+      bytesAfter: 0,
+    });
+    const a = keyOf("a");
+    await store([[a, RESPONSE]]);
+    await damageFiles((text) => text.replace("Paris", "Lyon!"));
+    const stats = await compactFileCache(dir, new Set([a]));
+    expect(stats).toMatchObject({ kept: 0, entriesBefore: 1 });
+    expect(await openCache().get(a)).toBeUndefined();
   });
 });
 

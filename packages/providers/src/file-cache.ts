@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { type FileHandle, mkdir, open, readdir, readFile } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { ResponseCache, StoredResponse } from "@promptfirst/core";
 import { z } from "zod";
@@ -66,8 +66,12 @@ export class FileCache implements ResponseCache {
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> = Promise.resolve();
 
-  constructor(dir: string) {
+  readonly #used: Set<string> | undefined;
+
+  /** `used`: where to note every key this cache answers or stores (for `compactFileCache`). */
+  constructor(dir: string, options: { used?: Set<string> } = {}) {
     this.dir = dir;
+    this.#used = options.used;
   }
 
   get #segments(): string {
@@ -119,7 +123,10 @@ export class FileCache implements ResponseCache {
   async get(key: string): Promise<StoredResponse | undefined> {
     if (!KEY.test(key)) return undefined;
     const pending = this.#pending.get(key);
-    if (pending !== undefined) return this.#decode(key, pending);
+    if (pending !== undefined) {
+      this.#used?.add(key);
+      return this.#decode(key, pending);
+    }
     await this.#load();
     const location = this.#index.get(key);
     if (!location) return undefined;
@@ -130,6 +137,7 @@ export class FileCache implements ResponseCache {
       const response = this.#decode(key, buffer.toString("utf8"));
       // A damaged entry is forgotten, so the fresh answer the run gets next is stored again.
       if (!response) this.#index.delete(key);
+      else this.#used?.add(key);
       return response;
     } catch {
       this.corrupt++;
@@ -139,20 +147,15 @@ export class FileCache implements ResponseCache {
   }
 
   #decode(key: string, line: string): StoredResponse | undefined {
-    try {
-      const entry = lineSchema.parse(JSON.parse(line));
-      const response = JSON.stringify(entry.r);
-      if (entry.k !== key || entry.c !== checksum(key, response)) throw new Error("mismatch");
-      return entry.r as StoredResponse;
-    } catch {
-      this.corrupt++;
-      return undefined;
-    }
+    const response = parseLine(key, line);
+    if (!response) this.corrupt++;
+    return response;
   }
 
   /** Store a successful response under `key` (written with the next batch). */
   async set(key: string, value: StoredResponse): Promise<void> {
     if (!KEY.test(key)) throw new RangeError(`not a request key: ${key}`);
+    this.#used?.add(key);
     await this.#load();
     if (this.#index.has(key) || this.#pending.has(key)) return;
     const response = JSON.stringify(value);
@@ -220,4 +223,84 @@ export class FileCache implements ResponseCache {
     this.#writer = undefined;
     await Promise.all(handles.map(async (h) => (await h).close().catch(() => undefined)));
   }
+}
+
+/** What `compactFileCache` did. */
+export interface CacheCompaction {
+  /** Entries kept (the ones used), and the entries and segment files there were. */
+  kept: number;
+  entriesBefore: number;
+  segmentsBefore: number;
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+/**
+ * Rewrite the cache in `dir` as one segment holding only the entries whose keys are in `used` (what a run read
+ * or stored: `new FileCache(dir, { used })`), each verified again; every other segment is deleted. For the end of
+ * a run that saw every suite (a push to the default branch), so a cache kept across workflow runs stops growing
+ * with answers no prompt asks for any more. No other process may use `dir` meanwhile. The new segment is written
+ * under a temporary name and renamed before anything is deleted: an interruption loses nothing.
+ */
+export async function compactFileCache(dir: string, used: ReadonlySet<string>): Promise<CacheCompaction> {
+  const segmentsDir = path.join(dir, "segments");
+  let names: string[];
+  try {
+    names = (await readdir(segmentsDir)).filter((n) => n.endsWith(".jsonl")).sort();
+  } catch {
+    return { kept: 0, entriesBefore: 0, segmentsBefore: 0, bytesBefore: 0, bytesAfter: 0 };
+  }
+  const kept = new Map<string, string>();
+  const seen = new Set<string>();
+  let bytesBefore = 0;
+  for (const name of names) {
+    const buffer = await readFile(path.join(segmentsDir, name));
+    bytesBefore += buffer.length;
+    let start = 0;
+    while (start < buffer.length) {
+      let end = buffer.indexOf(10, start);
+      if (end === -1) end = buffer.length;
+      if (end - start > KEY_END && buffer.toString("latin1", start, start + KEY_START) === LINE_PREFIX) {
+        const key = buffer.toString("latin1", start + KEY_START, start + KEY_END);
+        seen.add(key);
+        // The first valid line of a key wins, as when reading.
+        if (used.has(key) && !kept.has(key)) {
+          const line = buffer.toString("utf8", start, end);
+          if (parseLine(key, line)) kept.set(key, line);
+        }
+      }
+      start = end + 1;
+    }
+  }
+  const text = [...kept.values()].map((line) => `${line}\n`).join("");
+  const name = `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString("hex")}.jsonl`;
+  const partial = path.join(segmentsDir, `${name}.partial`);
+  await writeFile(partial, text);
+  await rename(partial, path.join(segmentsDir, name));
+  await Promise.all(names.map((old) => rm(path.join(segmentsDir, old), { force: true })));
+  return {
+    kept: kept.size,
+    entriesBefore: seen.size,
+    segmentsBefore: names.length,
+    bytesBefore,
+    bytesAfter: Buffer.byteLength(text),
+  };
+}
+
+/** The response a cache line holds for `key`, when the line is valid JSON of the right shape, for that key, and
+ * its checksum matches; else undefined. */
+function parseLine(key: string, line: string): StoredResponse | undefined {
+  try {
+    const entry = lineSchema.parse(JSON.parse(line));
+    if (entry.k !== key || entry.c !== checksum(key, JSON.stringify(entry.r))) return undefined;
+    return entry.r as StoredResponse;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `cache pruned: kept 120 of 480 entries (1.9 MB → 0.5 MB)`: what a compaction did, for a log line. */
+export function describeCompaction(stats: CacheCompaction): string {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `cache pruned: kept ${stats.kept} of ${stats.entriesBefore} entries (${mb(stats.bytesBefore)} → ${mb(stats.bytesAfter)})`;
 }

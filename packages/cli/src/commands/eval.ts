@@ -10,6 +10,8 @@ import {
 import {
   type BlockingFailure,
   casesFileFor,
+  compactFileCache,
+  describeCompaction,
   evaluateConfig,
   type ProxySettings,
   readProxySettings,
@@ -55,6 +57,10 @@ export interface EvalOptions {
   keepCases?: boolean;
   /** Evaluate only this shard of every suite's cases. */
   shard?: ShardSelection;
+  /** Note every cache key read or stored here (for `--prune-cache`). */
+  usedCacheKeys?: Set<string>;
+  /** After the run, keep only the cache entries it used (`eval --prune-cache`). */
+  pruneCache?: boolean;
 }
 
 /** What an evaluation produced. */
@@ -63,6 +69,8 @@ export interface EvalOutcome {
   loaded: LoadedConfig;
   /** Requests that could not be answered for a reason the user must fix (no key, no recording). */
   blocking: BlockingFailure[];
+  /** The response cache the run used; none when it was off. */
+  cacheDir?: string;
 }
 
 /**
@@ -101,6 +109,7 @@ export async function executeEval(
       : {}),
     cache: options.cache,
     ...(options.cacheDir ? { cacheDir: path.resolve(io.cwd, options.cacheDir) } : {}),
+    ...(options.usedCacheKeys ? { usedCacheKeys: options.usedCacheKeys } : {}),
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
     onPlan: (plan) => {
@@ -131,8 +140,14 @@ export async function runEvalCommand(
   io: CliIO,
   redactor: SecretRedactor,
 ): Promise<number> {
-  const outcome = await executeEval({ ...options, keepCases: false }, io, redactor);
+  const used = options.pruneCache ? new Set<string>() : undefined;
+  const outcome = await executeEval(
+    { ...options, keepCases: false, ...(used ? { usedCacheKeys: used } : {}) },
+    io,
+    redactor,
+  );
   io.stdout(redactor.redact(formatRunSummary(outcome.result)));
+  if (used) await pruneCacheDir(outcome.cacheDir, used, io);
   if (options.out) {
     io.stderr(`results written to ${options.out} (each case as it finished: ${casesFileFor(options.out)})\n`);
   }
@@ -143,4 +158,20 @@ export async function runEvalCommand(
     return 2;
   }
   return 0;
+}
+
+/**
+ * `--prune-cache`: rewrite the cache keeping only the entries the run(s) read or stored (`used`), and say what it
+ * did on stderr; nothing when the run used no cache (`dir` undefined).
+ */
+export async function pruneCacheDir(
+  dir: string | undefined,
+  used: ReadonlySet<string>,
+  io: CliIO,
+): Promise<void> {
+  if (dir === undefined) {
+    io.stderr("cache not used (off, recording or replaying): nothing pruned\n");
+    return;
+  }
+  io.stderr(`${describeCompaction(await compactFileCache(dir, used))}\n`);
 }

@@ -20,7 +20,7 @@ import { formatRunSummary } from "../summary.ts";
 import { UsageError } from "../usage-error.ts";
 import { VERSION } from "../version.ts";
 import { PROMPT_FIRST_OPTIONS, parseThresholdFlags, saveComparison, THRESHOLD_OPTIONS } from "./compare.ts";
-import { executeEval, parseShardFlag } from "./eval.ts";
+import { executeEval, parseShardFlag, pruneCacheDir } from "./eval.ts";
 import { formatShardSizes, saveRunResult } from "./merge.ts";
 
 /** `promptfirst gate --help`. */
@@ -41,6 +41,7 @@ Options:
       --concurrency N      requests in flight per endpoint
       --no-cache           neither read nor write the response cache
       --cache-dir DIR      cache directory shared by base and head (default: the head config's)
+      --prune-cache        afterwards, keep only the cache entries base and head read or wrote
       --record FILE        call the endpoints and add every response to FILE
       --replay FILE        answer only from FILE (base and head alike)
   -q, --quiet              no progress on stderr
@@ -83,6 +84,7 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
       concurrency: { type: "string" },
       "no-cache": { type: "boolean", default: false },
       "cache-dir": { type: "string" },
+      "prune-cache": { type: "boolean", default: false },
       record: { type: "string" },
       replay: { type: "string" },
       shard: { type: "string" },
@@ -137,6 +139,9 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
   // Before any call is made: a folder that cannot be written is found now, not after the evaluation.
   await prepareOutputDir(outDir, values.out);
   let cacheDir = values["cache-dir"] ? path.resolve(io.cwd, values["cache-dir"]) : undefined;
+  // --prune-cache: both sides note the keys they use in one set; the cache keeps only those at the end.
+  const used = values["prune-cache"] ? new Set<string>() : undefined;
+  let usedCacheDir: string | undefined;
   // --merge: each side is the merge of its shards' results, read when the check first asks for one.
   const shardDirs = (positionals.length > 0 ? positionals : [values.out]).map((dir) => ({
     dir: path.resolve(io.cwd, dir),
@@ -183,6 +188,7 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
           ...(values.record ? { record: values.record } : {}),
           ...(values.replay ? { replay: values.replay } : {}),
           ...(cacheDir ? { cacheDir } : {}),
+          ...(used ? { usedCacheKeys: used } : {}),
           config: request.configPath,
           suites: request.suites,
           out: path.join(
@@ -197,6 +203,7 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
         redactor,
       );
       cacheDir ??= outcome.loaded.cacheDir;
+      usedCacheDir ??= outcome.cacheDir;
       return outcome;
     },
   });
@@ -225,6 +232,7 @@ export async function runGateFromArgs(args: string[], io: CliIO, redactor: Secre
     return 2;
   }
   const { comparison } = check;
+  if (used) await pruneCacheDir(usedCacheDir, used, io);
   await saveComparison(
     path.join(outDir, "comparison.json"),
     comparison,
