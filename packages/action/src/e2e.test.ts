@@ -1,7 +1,8 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
+import type { Comparison } from "@promptfirst/core";
 import {
   GITHUB_STANDIN_READ_TOKEN,
   GITHUB_STANDIN_WRITE_TOKEN,
@@ -119,6 +120,28 @@ describe("the bundled Action on a pull_request, end to end", () => {
       expect(existsSync(path.join(reportDir, file)), file).toBe(true);
     }
     expect(first.outputs.results).toBe(path.join(reportDir, "comparison.json"));
+    expect(first.outputs.errors).toBe("pass");
+    // The deltas, for later steps' fromJSON(): the same figures as the comparison file.
+    const written = JSON.parse(readFileSync(first.outputs.results!, "utf8")) as Comparison;
+    const careful = written.suites[0]!.candidates[0]!;
+    expect(JSON.parse(first.outputs.deltas!)).toEqual([
+      {
+        suite: "math",
+        candidate: "careful",
+        status: "compared",
+        baseScore: careful.base!.mean,
+        headScore: careful.head!.mean,
+        scoreDelta: careful.paired!.meanDiff,
+        ciLow: careful.paired!.ciLow,
+        ciHigh: careful.paired!.ciHigh,
+        significantDrop: true,
+        costPerCallChangePct: careful.cost.perCallChangePct,
+        monthlyCostDeltaUsd: careful.cost.monthlyDeltaUsd,
+        quality: "fail",
+        cost: careful.gates.cost,
+      },
+    ]);
+    expect(careful.paired!.meanDiff).toBeLessThan(0);
 
     const second = await runAction({ "fail-on": "never" });
     expect(second.code).toBe(0);

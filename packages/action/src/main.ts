@@ -182,13 +182,57 @@ function buildCommentTarget(
   return { client, pr, key, author };
 }
 
-/** The verdict outputs later steps act on: the verdict, each gate's status and the comparison's path. */
-function setVerdictOutputs(verdict: Comparison["verdict"], results: string): void {
+/**
+ * The outputs later steps act on: the verdict, each gate's status, the score and cost deltas per candidate (JSON,
+ * for `fromJSON()`), and the comparison's path.
+ */
+function setVerdictOutputs(comparison: Comparison, results: string): void {
+  const verdict = comparison.verdict;
   core.setOutput("verdict", verdict.status);
   core.setOutput("quality", verdict.gates.quality.status);
   core.setOutput("cost", verdict.gates.cost.status);
+  core.setOutput("errors", verdict.gates.errors.status);
   core.setOutput("prompt-first", verdict.gates.promptFirst?.status ?? "not applicable");
+  core.setOutput("deltas", JSON.stringify(summarizeDeltas(comparison)));
   core.setOutput("results", results);
+}
+
+/** One candidate's figures for the `deltas` output: scores 0–1, the change with its interval, cost change in %. */
+export interface CandidateDelta {
+  suite: string;
+  candidate: string;
+  status: "compared" | "new" | "removed" | "skipped";
+  baseScore: number | null;
+  headScore: number | null;
+  scoreDelta: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  significantDrop: boolean;
+  costPerCallChangePct: number | null;
+  monthlyCostDeltaUsd: number | null;
+  quality: string;
+  cost: string;
+}
+
+/** The `deltas` output: every candidate of every suite, in the comparison's order. */
+export function summarizeDeltas(comparison: Comparison): CandidateDelta[] {
+  return comparison.suites.flatMap((suite) =>
+    suite.candidates.map((c) => ({
+      suite: suite.name,
+      candidate: c.name,
+      status: c.status,
+      baseScore: c.base?.mean ?? null,
+      headScore: c.head?.mean ?? null,
+      scoreDelta: c.paired?.meanDiff ?? null,
+      ciLow: c.paired?.ciLow ?? null,
+      ciHigh: c.paired?.ciHigh ?? null,
+      significantDrop: c.paired?.significantDrop ?? false,
+      costPerCallChangePct: c.cost.perCallChangePct,
+      monthlyCostDeltaUsd: c.cost.monthlyDeltaUsd,
+      quality: c.gates.quality,
+      cost: c.gates.cost,
+    })),
+  );
 }
 
 /** Whether the `comment` input asks for the comment on this comparison (`evaluating`: an "evaluating…" one stands). */
@@ -312,7 +356,7 @@ async function runComment(
   await core.summary
     .addRaw(renderJobSummary(comparison, links.runUrl ? { runUrl: links.runUrl } : {}))
     .write();
-  setVerdictOutputs(comparison.verdict, path.resolve(context.workspace, shown));
+  setVerdictOutputs(comparison, path.resolve(context.workspace, shown));
   const key = buildCommentKey(context, inputs);
   const target = buildCommentTarget(client, pr, key, inputs);
   const standing = inputs.comment === "on-change" || inputs.comment === "on-failure";
@@ -659,7 +703,7 @@ async function runCheck(
 
   const verdict = comparison.verdict;
   // Outputs first: later steps can act on them even if posting the comment goes wrong.
-  setVerdictOutputs(verdict, path.join(reportDir, "comparison.json"));
+  setVerdictOutputs(comparison, path.join(reportDir, "comparison.json"));
   if (target && wantsComment(inputs, comparison, evaluatingPosted)) {
     const url = await core.group("Post the comment", () =>
       postComment(target, renderComment(comparison, { key, ...links })),
