@@ -30,6 +30,7 @@ import {
 } from "@promptfirst/core/node";
 import {
   compactFileCache,
+  describeBatchEvent,
   describeCompaction,
   evaluateConfig,
   findBlockingFailures,
@@ -602,6 +603,11 @@ async function runCheck(
             ),
             toolVersion: ACTION_VERSION,
             ...(usedCacheKeys ? { usedCacheKeys } : {}),
+            onBatchEvent: (event) => {
+              const { level, text } = describeBatchEvent(event);
+              if (level === "warning") core.warning(toLogSafe(text));
+              else core.info(toLogSafe(text));
+            },
             onPlan: (plan) => {
               core.info(`${plan.suites} suite(s), ${plan.calls} calls (${plan.distinctRequests} distinct)`);
               if (plan.shard) core.info(describeShard(plan.shard));

@@ -2,7 +2,12 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { runResultSchema } from "@promptfirst/core";
 import { loadRecording } from "@promptfirst/providers";
-import { type MockOpenAIServer, mockError, scriptedModel, startMockOpenAI } from "@promptfirst/test-utils";
+import {
+  type MockOpenAIServerWithBatch,
+  mockError,
+  scriptedModel,
+  startMockOpenAI,
+} from "@promptfirst/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempDir, runCli } from "./test-helpers.ts";
 
@@ -44,7 +49,7 @@ ${extra}suites:
 }
 
 describe("promptfirst CLI", () => {
-  let server: MockOpenAIServer;
+  let server: MockOpenAIServerWithBatch;
 
   beforeAll(async () => {
     server = await startMockOpenAI({
@@ -134,6 +139,30 @@ describe("promptfirst CLI", () => {
     const off = await runCli(["eval", "-q", "--no-cache", "--prune-cache"], { cwd: dir, env });
     expect(off.stderr).toContain("cache not used (off, recording or replaying): nothing pruned");
     expect(await readdir(path.join(dir, ".promptfirst/cache/segments"))).toHaveLength(2);
+  });
+
+  it("runs an endpoint with batch: true through the Batch API, saying what it waits for, then answers from the cache", async () => {
+    const dir = await makeTempDir();
+    await writeProject(dir, server.baseURL);
+    const config = path.join(dir, "promptfirst.yaml");
+    await writeFile(
+      config,
+      (await readFile(config, "utf8")).replace("  maxRetries: 0\n", "  maxRetries: 0\n  batch: true\n"),
+    );
+    const env = { TEST_API_KEY: SECRET };
+    const created = server.batch.stats.batchesCreated;
+    const run = await runCli(["eval", "-o", "out.json"], { cwd: dir, env });
+    expect(run.code).toBe(0);
+    expect(server.batch.stats.batchesCreated).toBe(created + 1);
+    const [batch] = server.batch.batches().slice(-1);
+    expect(run.stderr).toContain(`batch ${batch!.id}: submitted 3 request(s) to the Batch API`);
+    expect(run.stderr).toMatch(new RegExp(`batch ${batch!.id}: completed, 3 answered`));
+    const result = runResultSchema.parse(JSON.parse(await readFile(path.join(dir, "out.json"), "utf8")));
+    expect(result.suites.qa!.candidates["one-word"]!.cases.map((c) => c.pass)).toEqual([true, true, false]);
+    // The batch state stays beside the cache; a second run is answered from the cache, with no new batch.
+    const again = await runCli(["eval", "-q"], { cwd: dir, env });
+    expect(again.code).toBe(0);
+    expect(server.batch.stats.batchesCreated).toBe(created + 1);
   });
 
   it("records with --record and replays the same results offline with --replay", async () => {

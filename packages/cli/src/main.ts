@@ -87,6 +87,11 @@ async function runEvalFromArgs(args: string[], io: CliIO, redactor: SecretRedact
   if (values.record && values.replay) throw new UsageError("--record and --replay cannot be used together");
   const concurrency = parsePositiveInt(values.concurrency, "--concurrency");
   const shard = parseShardFlag(values.shard);
+  if (shard && !values.out) {
+    throw new UsageError(
+      "--shard needs --out FILE: a shard's results are only useful written, for promptfirst merge to join",
+    );
+  }
   return runEvalCommand(
     {
       config: values.config,

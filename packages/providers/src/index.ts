@@ -1,3 +1,4 @@
+export * from "./batch-events.ts";
 export * from "./batch-provider.ts";
 export * from "./batch-state.ts";
 export * from "./evaluate.ts";

@@ -40,6 +40,8 @@ export {
   DEFAULT_FAULT_STATUSES,
   /** Characters per token of the server's usage estimate (4). */
   MOCK_CHARS_PER_TOKEN,
+  /** A running mock server with its Batch API's control. */
+  type MockOpenAIServerWithBatch,
   /** The fault injected on chat request number `requestIndex`, or undefined: pure in (seed, index). */
   pickFault,
   /** Starts a loopback OpenAI-compatible server on an ephemeral port. */

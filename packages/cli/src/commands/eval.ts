@@ -11,6 +11,7 @@ import {
   type BlockingFailure,
   casesFileFor,
   compactFileCache,
+  describeBatchEvent,
   describeCompaction,
   evaluateConfig,
   type ProxySettings,
@@ -121,6 +122,13 @@ export async function executeEval(
       if (plan.shard) io.stderr(`${describeShard(plan.shard)}\n`);
     },
     onProgress: progress.update,
+    onBatchEvent: (event) => {
+      const { level, text } = describeBatchEvent(event);
+      if (level === "warning") {
+        finishProgress();
+        io.stderr(`warning: ${text}\n`);
+      } else if (!options.quiet) io.stderr(`${text}\n`);
+    },
     onRecorded: (count) => {
       finishProgress();
       if (!options.quiet) io.stderr(`recorded ${count} responses to ${options.record}\n`);

@@ -142,6 +142,14 @@ describe("promptfirst eval --shard and promptfirst merge", () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("refuses --shard without --out: the shard's calls would be spent and nothing left to merge", async () => {
+    const before = server.stats.requests;
+    const run = await runCli(["eval", "--shard", "1/4"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("promptfirst: --shard needs --out FILE");
+    expect(server.stats.requests).toBe(before);
+  });
+
   describe("refuses what does not merge, naming the file", () => {
     let shards: string[];
 
