@@ -121,6 +121,10 @@ describe("the bundled Action on a pull_request, end to end", () => {
     }
     expect(first.outputs.results).toBe(path.join(reportDir, "comparison.json"));
     expect(first.outputs.errors).toBe("pass");
+    // The failing candidate's prompt file carries the finding as an annotation.
+    expect(first.stdout).toMatch(
+      /^::error title=promptfirst%3A quality failed,file=add-one\.md::math \/ careful: score fell [\d.]+ points/m,
+    );
     // The deltas, for later steps' fromJSON(): the same figures as the comparison file.
     const written = JSON.parse(readFileSync(first.outputs.results!, "utf8")) as Comparison;
     const careful = written.suites[0]!.candidates[0]!;

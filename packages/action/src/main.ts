@@ -150,6 +150,29 @@ function annotateDataReports(reports: readonly DataReport[], configDir: string, 
   }
 }
 
+/**
+ * Annotate each failing candidate's prompt file with the findings that fail it (quality, cost, errors, prompt
+ * first), so the pull request's Files view points at the prompt that broke the check.
+ */
+function annotateFailingPrompts(comparison: Comparison, workspace: string, root: string): void {
+  const gates = comparison.verdict.gates;
+  const failing = (["quality", "cost", "errors", "promptFirst"] as const).flatMap((name) =>
+    (gates[name]?.findings ?? [])
+      .filter((f) => f.status === "fail" && f.candidate !== undefined)
+      .map((f) => ({ gate: name === "promptFirst" ? "prompt first" : name, finding: f })),
+  );
+  for (const { gate, finding } of failing) {
+    const suite = comparison.suites.find((s) => s.name === finding.suite);
+    const candidate = suite?.candidates.find((c) => c.name === finding.candidate);
+    const source = candidate?.head?.prompt?.source;
+    if (!source) continue;
+    core.error(finding.message, {
+      title: `promptfirst: ${gate} failed`,
+      file: path.relative(root, path.resolve(workspace, source)),
+    });
+  }
+}
+
 /** Annotate a config error's issues on their files and lines (the message alone when it names none). */
 function annotateError(error: unknown, workspace: string): void {
   if (!isPromptfirstError(error) || error.issues.length === 0) return;
@@ -693,6 +716,7 @@ async function runCheck(
     comparison = markNotEvaluated(comparison, message, inputs.failOn !== "never" && !excused);
   }
   annotateDataReports(check.dataReports, check.head.dir, root);
+  annotateFailingPrompts(comparison, context.workspace, root);
 
   const links = context.runUrl ? { runUrl: context.runUrl } : {};
   const { renderComment, renderHtmlReport, renderJobSummary, renderJson, renderJUnit } = await loadReport();
