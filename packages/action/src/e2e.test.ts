@@ -215,6 +215,12 @@ describe("the bundled Action on a pull_request, end to end", () => {
     expect(run.outputs.verdict).toBe("not evaluated");
     expect(run.stdout).toContain("api-key");
     expect(ours()).toHaveLength(1);
+    // The comment says why, once, and shows no verdict it did not earn: no failure marks, no green ones.
+    const body = ours()[0]!.body;
+    expect(body.split("no API key: calls the cache could not answer were not made")).toHaveLength(2);
+    expect(body).not.toContain("❌");
+    expect(body).not.toContain("✅ quality");
+    expect(body).toContain("⚪ quality not evaluated");
     expect(standIn.violations).toEqual([]);
   });
 

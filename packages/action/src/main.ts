@@ -121,18 +121,36 @@ function hasChanges(comparison: Comparison): boolean {
 }
 
 /**
- * Mark a comparison made on partial evidence (calls blocked: no API key on a fork's pull request): every gate
- * that would read as a pass or a failure becomes `not evaluated`, with the reason first. It never passes a gate on
- * evidence it did not gather, and never fails a contributor for a secret they cannot have.
+ * Mark a comparison made on partial evidence (calls blocked: no API key on a fork's pull request): every gate,
+ * finding and candidate status that would read as a pass or a failure becomes `not evaluated`, and the reason is
+ * the first finding (once). It never passes a gate on evidence it did not gather, and never fails a contributor
+ * for a secret they cannot have (`failed` says whether the check fails all the same).
  */
 export function markNotEvaluated(comparison: Comparison, reason: string, failed: boolean): Comparison {
+  const demote = <S extends string>(status: S): S | "not evaluated" =>
+    status === "pass" || status === "fail" ? "not evaluated" : status;
   const gates = { ...comparison.verdict.gates };
+  let first = true;
   for (const name of ["quality", "cost", "errors", "promptFirst"] as const) {
     const gate = gates[name];
     if (!gate || gate.status === "not applicable") continue;
-    gates[name] = { ...gate, status: "not evaluated" as GateStatus, reasons: [reason, ...gate.reasons] };
+    const findings = gate.findings.map((f) => ({ ...f, status: demote(f.status) }));
+    if (first) findings.unshift({ suite: "", status: "not evaluated", message: reason });
+    first = false;
+    gates[name] = { status: "not evaluated" as GateStatus, reasons: [reason, ...gate.reasons], findings };
   }
-  return { ...comparison, verdict: { ...comparison.verdict, status: "not evaluated", failed, gates } };
+  const suites = comparison.suites.map((suite) => ({
+    ...suite,
+    candidates: suite.candidates.map((c) => ({
+      ...c,
+      gates: { quality: demote(c.gates.quality), cost: demote(c.gates.cost), errors: demote(c.gates.errors) },
+    })),
+  }));
+  return {
+    ...comparison,
+    suites,
+    verdict: { ...comparison.verdict, status: "not evaluated", failed, gates },
+  };
 }
 
 /** Annotate training-data errors on their files and lines. */
