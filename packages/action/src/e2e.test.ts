@@ -224,6 +224,20 @@ describe("the bundled Action on a pull_request, end to end", () => {
     expect(standIn.violations).toEqual([]);
   });
 
+  it.each([
+    ["quality", 1],
+    ["cost", 0],
+    ["errors", 0],
+    ["prompt-first", 0],
+  ] as const)("fail-on %s fails the step only for that gate (exit %i)", async (gate, code) => {
+    // Quality fails on this pull request; cost and errors pass; the prompt-first rule has nothing to judge.
+    const run = await runAction({ "fail-on": gate, comment: "never" });
+    expect(run.code, run.stdout).toBe(code);
+    expect(run.outputs.quality).toBe("fail");
+    if (code === 1)
+      expect(run.stdout).toContain("::error::promptfirst: the check fails (fail-on: quality): quality");
+  });
+
   it("rejects an invalid input naming it, the value and the values allowed", async () => {
     const run = await runAction({ "fail-on": "sometimes" });
     expect(run.code).toBe(1);
