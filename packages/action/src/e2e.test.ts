@@ -238,6 +238,20 @@ describe("the bundled Action on a pull_request, end to end", () => {
       expect(run.stdout).toContain("::error::promptfirst: the check fails (fail-on: quality): quality");
   });
 
+  it("without an API key on its own branch fails, naming the input and the secret to set", async () => {
+    const run = await runAction({
+      "api-key": "",
+      "base-url": "https://llm.example.invalid/v1",
+      "cache-dir": ".promptfirst/empty-cache-2",
+      "report-dir": ".promptfirst/report-no-key",
+      comment: "never",
+    });
+    expect(run.code).toBe(1);
+    expect(run.outputs.verdict).toBe("not evaluated");
+    expect(run.stdout).toContain("Pass the provider's key with the `api-key` input from a secret");
+    expect(run.stdout).toContain("secrets.OPENAI_API_KEY");
+  });
+
   it("rejects an invalid input naming it, the value and the values allowed", async () => {
     const run = await runAction({ "fail-on": "sometimes" });
     expect(run.code).toBe(1);
