@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { isPromptfirstError } from "../errors.ts";
 import {
   addTemporaryWorktree,
+  ensureCommitAvailable,
   findDefaultBase,
   listChangedFiles,
   readCommittedFile,
@@ -98,6 +99,17 @@ describe("git helpers", () => {
     // Removed once: a second call, and the check's own remove() after it, find nothing left to do.
     expect(removeTemporaryWorktreesNow()).toBe(0);
     await worktree.remove();
+  });
+
+  it("fetches a base commit a shallow checkout lacks, by its SHA (a pull request's base)", async () => {
+    const { origin, oldSha } = await makeOrigin();
+    const clone = path.join(await mkdtemp(path.join(tmpdir(), "promptfirst-clone-")), "c");
+    execFileSync("git", ["clone", "--quiet", "--depth=1", "--single-branch", `file://${origin}`, clone]);
+    expect(() => git(clone, "cat-file", "-e", `${oldSha}^{commit}`)).toThrow();
+    await ensureCommitAvailable(clone, oldSha);
+    expect(git(clone, "cat-file", "-t", oldSha)).toBe("commit");
+    // Already there: nothing to fetch, no error.
+    await ensureCommitAvailable(clone, oldSha);
   });
 
   it("names a ref that exists nowhere and says what to do", async () => {
