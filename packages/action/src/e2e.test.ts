@@ -238,6 +238,21 @@ describe("the bundled Action on a pull_request, end to end", () => {
       expect(run.stdout).toContain("::error::promptfirst: the check fails (fail-on: quality): quality");
   });
 
+  it("the model input overrides every prompt candidate's model, on base and head", async () => {
+    const from = server.requests.length;
+    const run = await runAction({
+      model: "m-override",
+      comment: "never",
+      "fail-on": "never",
+      "cache-dir": ".promptfirst/cache-model",
+      "report-dir": ".promptfirst/report-model",
+    });
+    expect(run.code, run.stdout).toBe(0);
+    const models = new Set(server.requests.slice(from).map((r) => r.model));
+    expect(models).toEqual(new Set(["m-override"]));
+    expect(server.requests.length - from).toBe(2 * CASES);
+  });
+
   it("without an API key on its own branch fails, naming the input and the secret to set", async () => {
     const run = await runAction({
       "api-key": "",
