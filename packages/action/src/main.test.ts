@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ActionContext } from "./context.ts";
-import { buildCommentKey, toLogSafe } from "./main.ts";
+import { buildCommentKey, createProgressLogger, toLogSafe } from "./main.ts";
 
 const context = { workflow: "ci", job: "eval" } as ActionContext;
 
@@ -18,5 +18,17 @@ describe("the Action's helpers", () => {
     const safe = toLogSafe(`suite s: ${name} changed`);
     expect(safe).not.toMatch(/[\r\n]/);
     expect(safe).toBe("suite s: evals/a ::stop-commands::x  %250A.jsonl changed");
+  });
+
+  it("logs an evaluation's progress once per tenth of the calls, and at the end", () => {
+    const lines: string[] = [];
+    const onProgress = createProgressLogger((line) => lines.push(line));
+    for (let done = 0; done <= 40; done++) {
+      onProgress({ total: 40, done, cacheHits: Math.floor(done / 2), errors: 0, etaMs: (40 - done) * 250 });
+    }
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe("0 of 40 calls (0%), 0 from the cache, 0 failed, about 10 s left");
+    expect(lines[5]).toBe("20 of 40 calls (50%), 10 from the cache, 0 failed, about 5 s left");
+    expect(lines[10]).toBe("40 of 40 calls (100%), 20 from the cache, 0 failed");
   });
 });

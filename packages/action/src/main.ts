@@ -10,6 +10,7 @@ import {
   describeShard,
   type GateStatus,
   isPromptfirstError,
+  type RunProgress,
   type RunResult,
   type Thresholds,
 } from "@promptfirst/core";
@@ -83,6 +84,27 @@ export function buildCommentKey(
   const base = `${context.workflow}/${context.job}/${inputs.config}`;
   if (!inputs.commentKey) return base;
   return `${base}/${createHash("sha256").update(inputs.commentKey).digest("hex").slice(0, 12)}`;
+}
+
+/**
+ * An evaluation's progress as log lines: one each time another tenth of the calls is done (and at the end), so a
+ * long run shows it is moving without a line per call.
+ */
+export function createProgressLogger(
+  log: (line: string) => void,
+): (progress: Pick<RunProgress, "total" | "done" | "cacheHits" | "errors" | "etaMs">) => void {
+  let logged = -1;
+  return (p) => {
+    if (p.total === 0) return;
+    const tenth = Math.floor((p.done / p.total) * 10);
+    if (tenth <= logged) return;
+    logged = tenth;
+    const eta =
+      p.etaMs !== null && p.done < p.total ? `, about ${Math.max(1, Math.round(p.etaMs / 1000))} s left` : "";
+    log(
+      `${p.done} of ${p.total} calls (${Math.floor((p.done / p.total) * 100)}%), ${p.cacheHits} from the cache, ${p.errors} failed${eta}`,
+    );
+  };
 }
 
 /** Untrusted text (file names, reasons) made safe for a log line: no line breaks that could start a command. */
@@ -653,6 +675,7 @@ async function runCheck(
               core.info(`${plan.suites} suite(s), ${plan.calls} calls (${plan.distinctRequests} distinct)`);
               if (plan.shard) core.info(describeShard(plan.shard));
             },
+            onProgress: createProgressLogger((line) => core.info(line)),
           }).then(noteCache),
         );
       },
