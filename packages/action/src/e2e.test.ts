@@ -267,6 +267,33 @@ describe("the bundled Action on a pull_request, end to end", () => {
     expect(run.stdout).toContain("secrets.OPENAI_API_KEY");
   });
 
+  it("refuses pull_request_target (secrets with untrusted code), failing unless fail-on is never", async () => {
+    const run = (inputs: Record<string, string>) =>
+      runBundledAction({
+        workspace: repo.dir,
+        eventPath,
+        eventName: "pull_request_target",
+        headSha: repo.headSha,
+        apiUrl: standIn.url,
+        inputs: {
+          "base-url": server.baseURL,
+          "github-token": GITHUB_STANDIN_WRITE_TOKEN,
+          "api-key": "sk-test-e2e-secret",
+          ...inputs,
+        },
+      });
+    const from = server.requests.length;
+    const refused = await run({});
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain("::error::promptfirst does not evaluate pull_request_target events");
+    expect(refused.outputs.verdict).toBe("not evaluated");
+    const warned = await run({ "fail-on": "never" });
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toContain("::warning::promptfirst does not evaluate pull_request_target events");
+    // Nothing of the pull request ran: no model call was made.
+    expect(server.requests.length).toBe(from);
+  });
+
   it("rejects an invalid input naming it, the value and the values allowed", async () => {
     const run = await runAction({ "fail-on": "sometimes" });
     expect(run.code).toBe(1);
