@@ -91,6 +91,10 @@ const number = (min: number, max: number, exclusive = false) =>
       return value;
     });
 
+/** A yes/no input, as YAML writes booleans (`true`, `True`, `TRUE`, and the same for false). */
+const boolean = () =>
+  z.enum(["true", "false", "True", "False", "TRUE", "FALSE"]).transform((v) => v.toLowerCase() === "true");
+
 interface Spec {
   name: string;
   allowed: string;
@@ -165,20 +169,8 @@ const SPECS: Record<keyof ActionInputs, Spec> = {
   },
   comment: { name: "comment", allowed: COMMENT_MODES.join(", "), schema: z.enum(COMMENT_MODES) },
   failOn: { name: "fail-on", allowed: FAIL_ON_VALUES.join(", "), schema: z.enum(FAIL_ON_VALUES) },
-  forceRun: {
-    name: "force-run",
-    allowed: "true or false",
-    schema: z
-      .enum(["true", "false", "True", "False", "TRUE", "FALSE"])
-      .transform((v) => v.toLowerCase() === "true"),
-  },
-  pruneCache: {
-    name: "prune-cache",
-    allowed: "true or false",
-    schema: z
-      .enum(["true", "false", "True", "False", "TRUE", "FALSE"])
-      .transform((v) => v.toLowerCase() === "true"),
-  },
+  forceRun: { name: "force-run", allowed: "true or false", schema: boolean() },
+  pruneCache: { name: "prune-cache", allowed: "true or false", schema: boolean() },
   replay: {
     name: "replay",
     allowed: "the path of a recording file (e.g. written by promptfirst eval --record)",

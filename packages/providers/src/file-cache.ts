@@ -36,6 +36,28 @@ interface Location {
   length: number;
 }
 
+/** The segment files of a cache's `segments` directory, oldest first; none when there is no such directory. */
+async function listSegments(segmentsDir: string): Promise<string[]> {
+  try {
+    return (await readdir(segmentsDir)).filter((n) => n.endsWith(".jsonl")).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Each line of a segment that starts as an entry does, with its key and its byte range (without the newline). */
+function forEachEntryLine(buffer: Buffer, visit: (key: string, start: number, end: number) => void): void {
+  let start = 0;
+  while (start < buffer.length) {
+    let end = buffer.indexOf(10, start);
+    if (end === -1) end = buffer.length;
+    if (end - start > KEY_END && buffer.toString("latin1", start, start + KEY_START) === LINE_PREFIX) {
+      visit(buffer.toString("latin1", start + KEY_START, start + KEY_END), start, end);
+    }
+    start = end + 1;
+  }
+}
+
 /** Binds a response to its key: a line whose key bytes were damaged cannot answer another request. */
 function checksum(key: string, response: string): string {
   // One update of the same bytes as key, "\n", response (one native call instead of three).
@@ -81,13 +103,7 @@ export class FileCache implements ResponseCache {
   /** Index every segment on first use: key → where its line is. Later segments do not override earlier ones. */
   #load(): Promise<void> {
     this.#loaded ??= (async () => {
-      let names: string[];
-      try {
-        names = (await readdir(this.#segments)).filter((n) => n.endsWith(".jsonl")).sort();
-      } catch {
-        return;
-      }
-      for (const name of names) {
+      for (const name of await listSegments(this.#segments)) {
         const segment = path.join(this.#segments, name);
         let buffer: Buffer;
         try {
@@ -95,16 +111,9 @@ export class FileCache implements ResponseCache {
         } catch {
           continue;
         }
-        let start = 0;
-        while (start < buffer.length) {
-          let end = buffer.indexOf(10, start);
-          if (end === -1) end = buffer.length;
-          if (end - start > KEY_END && buffer.toString("latin1", start, start + KEY_START) === LINE_PREFIX) {
-            const key = buffer.toString("latin1", start + KEY_START, start + KEY_END);
-            if (!this.#index.has(key)) this.#index.set(key, { segment, start, length: end - start });
-          }
-          start = end + 1;
-        }
+        forEachEntryLine(buffer, (key, start, end) => {
+          if (!this.#index.has(key)) this.#index.set(key, { segment, start, length: end - start });
+        });
       }
     })();
     return this.#loaded;
@@ -244,33 +253,23 @@ export interface CacheCompaction {
  */
 export async function compactFileCache(dir: string, used: ReadonlySet<string>): Promise<CacheCompaction> {
   const segmentsDir = path.join(dir, "segments");
-  let names: string[];
-  try {
-    names = (await readdir(segmentsDir)).filter((n) => n.endsWith(".jsonl")).sort();
-  } catch {
+  const names = await listSegments(segmentsDir);
+  if (names.length === 0)
     return { kept: 0, entriesBefore: 0, segmentsBefore: 0, bytesBefore: 0, bytesAfter: 0 };
-  }
   const kept = new Map<string, string>();
   const seen = new Set<string>();
   let bytesBefore = 0;
   for (const name of names) {
     const buffer = await readFile(path.join(segmentsDir, name));
     bytesBefore += buffer.length;
-    let start = 0;
-    while (start < buffer.length) {
-      let end = buffer.indexOf(10, start);
-      if (end === -1) end = buffer.length;
-      if (end - start > KEY_END && buffer.toString("latin1", start, start + KEY_START) === LINE_PREFIX) {
-        const key = buffer.toString("latin1", start + KEY_START, start + KEY_END);
-        seen.add(key);
-        // The first valid line of a key wins, as when reading.
-        if (used.has(key) && !kept.has(key)) {
-          const line = buffer.toString("utf8", start, end);
-          if (parseLine(key, line)) kept.set(key, line);
-        }
+    forEachEntryLine(buffer, (key, start, end) => {
+      seen.add(key);
+      // The first valid line of a key is kept.
+      if (used.has(key) && !kept.has(key)) {
+        const line = buffer.toString("utf8", start, end);
+        if (parseLine(key, line)) kept.set(key, line);
       }
-      start = end + 1;
-    }
+    });
   }
   const text = [...kept.values()].map((line) => `${line}\n`).join("");
   const name = `${Date.now().toString(36)}-${process.pid}-${randomBytes(4).toString("hex")}.jsonl`;

@@ -35,11 +35,26 @@ async function makeOrigin(): Promise<{ origin: string; oldSha: string }> {
   return { origin, oldSha };
 }
 
+/** A clone of `origin` one commit deep, as actions/checkout leaves it (of `branch`, default origin's HEAD). */
+async function shallowClone(origin: string, branch?: string): Promise<string> {
+  const clone = path.join(await mkdtemp(path.join(tmpdir(), "promptfirst-clone-")), "c");
+  const only = branch ? [`--branch=${branch}`] : [];
+  execFileSync("git", [
+    "clone",
+    "--quiet",
+    "--depth=1",
+    ...only,
+    "--single-branch",
+    `file://${origin}`,
+    clone,
+  ]);
+  return clone;
+}
+
 describe("git helpers", () => {
   it("fetches a base ref a shallow checkout lacks", async () => {
     const { origin, oldSha } = await makeOrigin();
-    const clone = path.join(await mkdtemp(path.join(tmpdir(), "promptfirst-clone-")), "c");
-    execFileSync("git", ["clone", "--quiet", "--depth=1", "--single-branch", `file://${origin}`, clone]);
+    const clone = await shallowClone(origin);
     expect(await resolveOrFetchCommit(clone, "old")).toBe(oldSha);
   });
 
@@ -50,16 +65,7 @@ describe("git helpers", () => {
     git(origin, "add", "-A");
     git(origin, "commit", "--quiet", "-m", "feature");
     const mainSha = git(origin, "rev-parse", "main");
-    const clone = path.join(await mkdtemp(path.join(tmpdir(), "promptfirst-clone-")), "c");
-    execFileSync("git", [
-      "clone",
-      "--quiet",
-      "--depth=1",
-      "--branch=feature",
-      "--single-branch",
-      `file://${origin}`,
-      clone,
-    ]);
+    const clone = await shallowClone(origin, "feature");
     // No main here: without fetching, the CLI's way, it names the flag to pass.
     const error = await findDefaultBase(clone).catch((e: unknown) => e);
     expect((error as Error).message).toBe(
@@ -74,16 +80,7 @@ describe("git helpers", () => {
     );
     // An origin with neither main nor master: the Action's wording.
     git(origin, "branch", "--quiet", "-m", "main", "trunk");
-    const other = path.join(await mkdtemp(path.join(tmpdir(), "promptfirst-clone-")), "c");
-    execFileSync("git", [
-      "clone",
-      "--quiet",
-      "--depth=1",
-      "--branch=feature",
-      "--single-branch",
-      `file://${origin}`,
-      other,
-    ]);
+    const other = await shallowClone(origin, "feature");
     expect(
       ((await findDefaultBase(other, { fetch: true, hint }).catch((e: unknown) => e)) as Error).message,
     ).toBe(`found no main or master branch here or on origin to compare against; ${hint}`);
@@ -103,8 +100,7 @@ describe("git helpers", () => {
 
   it("fetches a base commit a shallow checkout lacks, by its SHA (a pull request's base)", async () => {
     const { origin, oldSha } = await makeOrigin();
-    const clone = path.join(await mkdtemp(path.join(tmpdir(), "promptfirst-clone-")), "c");
-    execFileSync("git", ["clone", "--quiet", "--depth=1", "--single-branch", `file://${origin}`, clone]);
+    const clone = await shallowClone(origin);
     expect(() => git(clone, "cat-file", "-e", `${oldSha}^{commit}`)).toThrow();
     await ensureCommitAvailable(clone, oldSha);
     expect(git(clone, "cat-file", "-t", oldSha)).toBe("commit");

@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { isPromptfirstError, PromptfirstError } from "../errors.ts";
+import { PromptfirstError } from "../errors.ts";
 
 /** Run git with arguments (never through a shell) in `cwd`; resolves stdout, rejects with git's own message. */
 export function runGit(cwd: string, args: string[]): Promise<string> {
@@ -52,11 +52,9 @@ export async function findDefaultBase(
   options: { fetch?: boolean; hint?: string } = {},
 ): Promise<{ ref: string; sha: string; note?: string }> {
   const hint = options.hint ?? "pass --base REF (a branch, tag or commit)";
-  try {
-    return await findMergeBase(root);
-  } catch (error) {
-    if (!options.fetch) throw withHint(error, hint, "");
-  }
+  const mergeBase = await findMergeBase(root);
+  if (mergeBase) return mergeBase;
+  if (!options.fetch) throw noBaseError(hint, "");
   for (const ref of ["main", "master"]) {
     let sha: string;
     try {
@@ -70,15 +68,15 @@ export async function findDefaultBase(
       note: `comparing with the tip of ${ref} (fetched from origin): this checkout has no merge base with it, as a shallow clone has none; check out with fetch-depth: 0 to compare with the merge base, or name the base yourself`,
     };
   }
-  throw withHint(undefined, hint, " here or on origin");
+  throw noBaseError(hint, " here or on origin");
 }
 
-function withHint(error: unknown, hint: string, where: string): unknown {
-  if (error !== undefined && !isPromptfirstError(error)) return error;
+function noBaseError(hint: string, where: string): PromptfirstError {
   return new PromptfirstError("USAGE", `found no main or master branch${where} to compare against; ${hint}`);
 }
 
-async function findMergeBase(root: string): Promise<{ ref: string; sha: string }> {
+/** The merge base of HEAD with the first of main, origin/main, master, origin/master that has one. */
+async function findMergeBase(root: string): Promise<{ ref: string; sha: string } | undefined> {
   for (const ref of ["main", "origin/main", "master", "origin/master"]) {
     let sha: string;
     try {
@@ -91,7 +89,7 @@ async function findMergeBase(root: string): Promise<{ ref: string; sha: string }
       return { ref: `merge-base(HEAD, ${ref})`, sha: base };
     } catch {}
   }
-  throw new PromptfirstError("USAGE", "found no main or master branch to compare against");
+  return undefined;
 }
 
 /** Files that differ between `base` and the working tree (committed, staged, unstaged and untracked), repo-relative. */
